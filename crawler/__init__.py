@@ -1,0 +1,1 @@
+"""mirrorwatch's crawler and application layer (Scrapy project, CLI, demo)."""

@@ -1,0 +1,223 @@
+"""The ``mirrorwatch`` command line: parse, call the library, format.
+
+Errors a user can cause (bad sources file, unknown URL, unreachable database)
+become one line on stderr and exit status 1; nothing here prints a traceback.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+
+from crawler import render
+from crawler.sources import DEFAULT_SOURCES, SourcesError, load_sources, select_sources
+from storage.archive import Archive
+from storage.db import DEFAULT_DB, database_url, open_engine, upgrade
+from storage.errors import StorageError
+
+FORMATS = click.Choice(["text", "json"])
+
+
+class Context:
+    def __init__(self, db: str, sources: str, verbose: int):
+        self.db = db
+        self.sources = sources
+        self.verbose = verbose
+
+    def archive(self) -> Archive:
+        return Archive.open(self.db)
+
+
+def user_errors(func):
+    """Turn the library's user-facing errors into one line and exit status 1."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except (StorageError, SourcesError) as exc:
+            raise click.ClickException(str(exc)) from None
+
+    return wrapper
+
+
+def format_option(func):
+    return click.option("--format", "fmt", type=FORMATS, default="text", show_default=True,
+                        help="Output format; json is machine-readable, on stdout.")(func)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--db", envvar="MIRRORWATCH_DB", default=DEFAULT_DB, show_default=True,
+              help="Archive database: an SQLAlchemy URL or a SQLite file path [env MIRRORWATCH_DB].")
+@click.option("--sources", envvar="MIRRORWATCH_SOURCES", default=DEFAULT_SOURCES, show_default=True,
+              help="Sources file [env MIRRORWATCH_SOURCES].")
+@click.option("-v", "--verbose", count=True, help="More log output (-v: info, -vv: debug).")
+@click.version_option(package_name="mirrorwatch")
+@click.pass_context
+def cli(ctx: click.Context, db: str, sources: str, verbose: int) -> None:
+    """mirrorwatch: a versioned archive of articles and of the sites that copy them.
+
+    \b
+    Example:
+      mirrorwatch --sources sources.toml crawl
+      mirrorwatch history https://example.org/news/article.html
+    """
+    ctx.obj = Context(db, sources, verbose)
+    handler = logging.StreamHandler()
+    handler.setLevel([logging.WARNING, logging.INFO, logging.DEBUG][min(verbose, 2)])
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    logging.getLogger().addHandler(handler)
+    logging.getLogger().setLevel(handler.level)
+
+
+pass_ctx = click.pass_obj
+
+
+@cli.command()
+@click.option("--check", is_flag=True, help="Only validate the file; exit 1 on the first error.")
+@format_option
+@pass_ctx
+@user_errors
+def sources(ctx: Context, check: bool, fmt: str) -> None:
+    """List the configured sources (or check the file).
+
+    \b
+    Example:
+      mirrorwatch --sources sources.toml sources --check
+    """
+    loaded = load_sources(ctx.sources)
+    if check and fmt == "text":
+        click.echo(f"{ctx.sources}: {len(loaded)} source{'s' if len(loaded) != 1 else ''}, all valid")
+        return
+    rows = [render.source_row(s) for s in loaded.values()]
+    if fmt == "json":
+        click.echo(json.dumps({"sources": rows}, indent=2))
+    else:
+        render.sources_table(Console(), rows)
+
+
+@cli.command()
+@click.argument("names", nargs=-1)
+@format_option
+@pass_ctx
+@user_errors
+def crawl(ctx: Context, names: tuple[str, ...], fmt: str) -> None:
+    """Crawl all sources now, or the NAMES given.
+
+    \b
+    Example:
+      mirrorwatch crawl origin-news
+    """
+    from crawler.runner import crawl_settings, run_crawl  # Scrapy is slow to import
+
+    chosen = select_sources(load_sources(ctx.sources), names)
+    open_engine(ctx.db)  # create and migrate before the crawl, and fail early
+    level = ["WARNING", "INFO", "DEBUG"][min(ctx.verbose, 2)]
+    settings = crawl_settings(db=ctx.db, sources_path=ctx.sources, log_level=level)
+    with render.crawl_progress(enabled=fmt == "text" and sys.stderr.isatty()) as on_item:
+        results = run_crawl(chosen, settings, on_item=on_item)
+    rows = [{"source": r.source, "finish_reason": r.finish_reason, **r.summary()} for r in results]
+    if fmt == "json":
+        click.echo(json.dumps({"sources": rows, "stats": {r.source: _stats(r.stats) for r in results}}, indent=2))
+    else:
+        render.crawl_summary(Console(), rows)
+    if any(r.finish_reason not in ("finished", None) for r in results):
+        sys.exit(1)
+
+
+def _stats(stats: dict) -> dict:
+    return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in sorted(stats.items())}
+
+
+@cli.command()
+@click.argument("url")
+@format_option
+@pass_ctx
+@user_errors
+def history(ctx: Context, url: str, fmt: str) -> None:
+    """The versions of the page at URL.
+
+    \b
+    Example:
+      mirrorwatch history https://example.org/news/article.html --format json
+    """
+    archive = ctx.archive()
+    page = archive.page(url)
+    data = render.history_data(page.url, archive.versions(url))
+    if fmt == "json":
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    else:
+        render.history_text(Console(), data)
+
+
+@cli.command()
+@click.argument("url")
+@click.option("--from", "from_", type=int, help="Older version number (default: the one before --to).")
+@click.option("--to", type=int, help="Newer version number (default: the latest).")
+@format_option
+@pass_ctx
+@user_errors
+def diff(ctx: Context, url: str, from_: int | None, to: int | None, fmt: str) -> None:
+    """What changed in the page at URL between two versions, paragraph by paragraph.
+
+    \b
+    Example:
+      mirrorwatch diff https://example.org/news/article.html --from 1 --to 3
+    """
+    archive = ctx.archive()
+    page = archive.page(url)
+    data = render.diff_data(page.url, archive.versions(url), from_, to)
+    if fmt == "json":
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    else:
+        render.diff_text(Console(), data)
+
+
+@cli.group()
+def db() -> None:
+    """Database maintenance."""
+
+
+@db.command("upgrade")
+@pass_ctx
+@user_errors
+def db_upgrade(ctx: Context) -> None:
+    """Create the database or migrate it to the latest schema.
+
+    \b
+    Example:
+      mirrorwatch --db postgresql://localhost/mirrorwatch db upgrade
+    """
+    engine = open_engine(ctx.db, migrate=False)
+    before, after = upgrade(engine)
+    where = engine.url.render_as_string()
+    click.echo(f"{where}: already at {after}" if before == after else f"{where}: {before or 'empty'} -> {after}")
+
+
+@cli.command()
+@click.option("--workdir", type=click.Path(file_okay=False, path_type=Path),
+              help="Keep the demo's sites, sources and database here (default: a temporary folder).")
+@user_errors
+def demo(workdir: Path | None) -> None:
+    """Crawl the bundled sample sites twice and show what changed.
+
+    \b
+    Example:
+      mirrorwatch demo --workdir /tmp/mw-demo
+    """
+    from crawler.demo.run import run_demo
+
+    run_demo(Console(), workdir)
+
+
+def main() -> None:
+    cli(prog_name="mirrorwatch")
+
+
+__all__ = ["cli", "main", "database_url"]

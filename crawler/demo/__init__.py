@@ -1,0 +1,1 @@
+"""The bundled sample sites and the ``mirrorwatch demo`` command."""

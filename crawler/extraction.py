@@ -1,0 +1,118 @@
+"""HTML → :class:`Extracted`: main text and metadata through trafilatura.
+
+Pure functions with no Scrapy imports, so that they run in a worker process
+(the crawl hands pages to a process pool; see ``crawler.pipelines``).
+
+The options are fixed and hashed into every version (``OPTIONS_HASH``), so a
+change of extractor settings is visible in the archive:
+
+* ``deduplicate`` is off: trafilatura keeps a process-wide cache for it, which
+  makes the output of two identical calls differ.
+* comments are off: they are not the article, and they change all the time.
+* tables are kept, images and links are not.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import trafilatura
+from trafilatura.settings import use_config
+
+from storage.types import Extracted
+
+EXTRACTOR = "trafilatura"
+EXTRACTOR_VERSION: str = trafilatura.__version__
+
+OPTIONS: dict[str, object] = {
+    "output_format": "txt",
+    "include_comments": False,
+    "include_tables": True,
+    "include_images": False,
+    "include_links": False,
+    "include_formatting": False,
+    "deduplicate": False,
+    "favor_precision": False,
+    "favor_recall": False,
+    "with_metadata": True,
+}
+OPTIONS_HASH = hashlib.sha256(json.dumps(OPTIONS, sort_keys=True).encode()).hexdigest()[:16]
+
+# trafilatura's own config: no time budget (a slow machine must not give a
+# different text) and no minimum size below which it returns nothing.
+_CONFIG = use_config()
+_CONFIG.set("DEFAULT", "EXTRACTION_TIMEOUT", "0")
+_CONFIG.set("DEFAULT", "MIN_EXTRACTED_SIZE", "1")
+_CONFIG.set("DEFAULT", "MIN_OUTPUT_SIZE", "1")
+
+_CANONICAL = re.compile(
+    r"""<link\b[^>]*\brel\s*=\s*["']?canonical["']?[^>]*>""", re.IGNORECASE
+)
+_HREF = re.compile(r"""\bhref\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
+
+
+def extract(html: str | bytes, *, url: str | None = None, encoding: str | None = None) -> Extracted:
+    """Extract the main text and metadata of one page.
+
+    Returns an ``Extracted`` with no paragraphs when the page holds no main
+    text; never raises on odd markup.
+    """
+    if isinstance(html, bytes):
+        html = html.decode(encoding or "utf-8", errors="replace")
+    doc = trafilatura.bare_extraction(
+        html,
+        url=url,
+        output_format="python",
+        include_comments=False,
+        include_tables=True,
+        include_images=False,
+        include_links=False,
+        include_formatting=False,
+        deduplicate=False,
+        favor_precision=False,
+        favor_recall=False,
+        with_metadata=True,
+        config=_CONFIG,
+    )
+    if doc is None:
+        return _extracted(canonical_url=canonical_link(html))
+    data = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
+    raw = data.get("raw_text") or data.get("text") or ""
+    paragraphs = tuple(p for p in (line.strip() for line in (data.get("text") or raw).split("\n")) if p)
+    return _extracted(
+        title=_clean(data.get("title")),
+        author=_clean(data.get("author")),
+        published=_clean(data.get("date")),
+        site_name=_clean(data.get("sitename")),
+        language=_clean(data.get("language")),
+        canonical_url=canonical_link(html) or None,
+        paragraphs=paragraphs,
+    )
+
+
+def canonical_link(html: str) -> str | None:
+    """The ``<link rel=canonical>`` href of a page, as written (maybe relative)."""
+    for tag in _CANONICAL.findall(html[:200_000]):
+        href = _HREF.search(tag)
+        if href:
+            return href.group(1).strip() or None
+    return None
+
+
+def _clean(value: object) -> str | None:
+    if value is None:
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def _extracted(**fields) -> Extracted:
+    values = dict.fromkeys(
+        ("title", "author", "published", "site_name", "language", "canonical_url"), None
+    )
+    values.update(fields)
+    values.setdefault("paragraphs", ())
+    return Extracted(
+        **values, extractor=EXTRACTOR, extractor_version=EXTRACTOR_VERSION, options_hash=OPTIONS_HASH
+    )

@@ -1,0 +1,104 @@
+"""Terminal output for the CLI: tables, diffs and crawl progress (rich).
+
+Scraped text is printed with markup off, so a page cannot inject rich markup.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator
+
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from rich.text import Text
+
+from crawler.sources import Source
+from storage.reports.history import diff_report as diff_data
+from storage.reports.history import history_report as history_data
+
+__all__ = ["diff_data", "history_data"]
+
+
+def source_row(source: Source) -> dict:
+    return {
+        "name": source.name,
+        "role": source.role,
+        "origin": source.origin,
+        "start_urls": list(source.start_urls),
+        "sitemaps": list(source.sitemaps),
+        "feeds": list(source.feeds),
+        "allow": list(source.allow),
+        "deny": list(source.deny),
+        "max_depth": source.max_depth,
+        "max_pages": source.max_pages,
+        "schedule": source.schedule,
+    }
+
+
+def sources_table(console: Console, rows: list[dict]) -> None:
+    table = Table("name", "role", "site", "discovery", "schedule")
+    for r in rows:
+        discovery = f"{len(r['start_urls'])} start, {len(r['sitemaps'])} sitemap, {len(r['feeds'])} feed"
+        table.add_row(r["name"], r["role"], r["origin"], discovery, r["schedule"] or "-")
+    console.print(table)
+
+
+def crawl_summary(console: Console, rows: list[dict]) -> None:
+    table = Table("source", "fetched", "new versions", "unchanged", "not modified", "gone", "errors", "finish")
+    for r in rows:
+        table.add_row(r["source"], *(str(r[k]) for k in ("fetched", "new_versions", "unchanged",
+                                                          "not_modified", "gone", "errors")),
+                      r["finish_reason"] or "-")
+    console.print(table)
+
+
+@contextlib.contextmanager
+def crawl_progress(*, enabled: bool) -> Iterator[Callable[[str], None] | None]:
+    if not enabled:
+        yield None
+        return
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TextColumn("{task.completed} pages"),
+                  TimeElapsedColumn(), transient=True) as progress:
+        tasks: dict[str, int] = {}
+
+        def on_item(source: str) -> None:
+            if source not in tasks:
+                tasks[source] = progress.add_task(f"crawling {source}", total=None)
+            progress.advance(tasks[source])
+
+        yield on_item
+
+
+def history_text(console: Console, data: dict) -> None:
+    console.print(Text(data["url"], style="bold"))
+    table = Table("#", "captured (UTC)", "title", "change")
+    for v in data["versions"]:
+        change = _describe(v["change"]) if v["change"] else "first version"
+        if v.get("reverts_to"):
+            change += f" (back to version {v['reverts_to']})"
+        table.add_row(str(v["number"]), v["captured_at"][:19].replace("T", " "), Text(v["title"] or "-"), change)
+    console.print(table)
+
+
+def _describe(change: dict) -> str:
+    parts = [f"+{change['chars_added']}/-{change['chars_removed']} chars"]
+    for key in ("added", "removed", "changed"):
+        if n := change.get(f"paragraphs_{key}"):
+            parts.append(f"{n} ¶ {key}")
+    return ", ".join(parts)
+
+
+_STYLE = {"added": ("+ ", "green"), "removed": ("- ", "red"), "changed": ("~ ", "yellow"), "same": ("  ", "dim")}
+
+
+def diff_text(console: Console, data: dict) -> None:
+    console.print(Text(f"{data['url']}: version {data['from']} → {data['to']}", style="bold"))
+    for p in data["paragraphs"]:
+        mark, style = _STYLE[p["status"]]
+        if p["status"] == "changed":
+            console.print(Text("- " + p["old"], style="red"))
+            console.print(Text("+ " + p["new"], style="green"))
+        else:
+            console.print(Text(mark + (p["new"] if p["new"] is not None else p["old"]), style=style))
+    console.print(Text(_describe(data["summary"]), style="bold"))

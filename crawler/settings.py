@@ -1,0 +1,59 @@
+"""Scrapy settings for mirrorwatch.
+
+Our own settings carry the ``MIRRORWATCH_`` prefix:
+
+``MIRRORWATCH_DB``
+    SQLAlchemy URL (or SQLite path) of the archive; default ``mirrorwatch.db``,
+    or the ``MIRRORWATCH_DB`` environment variable.
+``MIRRORWATCH_SOURCES``
+    path of the sources file; default ``sources.toml``, or the
+    ``MIRRORWATCH_SOURCES`` environment variable.
+``MIRRORWATCH_EXTRACT_WORKERS``
+    extraction worker processes; 0 (default) means one per core.
+"""
+
+import os
+
+BOT_NAME = "mirrorwatch"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+MIRRORWATCH_DB = os.environ.get("MIRRORWATCH_DB", "mirrorwatch.db")
+MIRRORWATCH_SOURCES = os.environ.get("MIRRORWATCH_SOURCES", "sources.toml")
+MIRRORWATCH_EXTRACT_WORKERS = 0
+
+USER_AGENT = "mirrorwatch/0.1 (+https://pypi.org/project/mirrorwatch/)"
+ROBOTSTXT_OBEY = True
+ROBOTSTXT_PARSER = "scrapy.robotstxt.ProtegoRobotParser"
+
+# Politeness: AutoThrottle adapts the delay to the site's latency.
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 0.5
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 4
+DOWNLOAD_DELAY = 0
+
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
+RETRY_ENABLED = True
+RETRY_TIMES = 2
+COOKIES_ENABLED = False
+REDIRECT_MAX_TIMES = 10
+
+# Nothing listens for commands: no telnet console, no remote-control server
+# (Scrapy 2.19 would otherwise run code posted to it).
+TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
+
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.SameOriginMiddleware": 50,
+}
+ITEM_PIPELINES = {
+    "crawler.pipelines.ArchivePipeline": 300,
+}
+
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+LOG_LEVEL = "INFO"

@@ -1,0 +1,168 @@
+"""Load and validate ``sources.toml`` into frozen :class:`Source` values.
+
+Every error names the file, the source and the field, in one line, so that
+the CLI can print it as is. See ``sources.example.toml`` for every key.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from storage.normalize import origin_of
+
+DEFAULT_SOURCES = "sources.toml"
+ROLES = ("origin", "mirror")
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
+
+
+class SourcesError(ValueError):
+    """The sources file is missing or wrong; the message is one line."""
+
+
+@dataclass(frozen=True)
+class Source:
+    name: str
+    role: str
+    start_urls: tuple[str, ...] = ()
+    sitemaps: tuple[str, ...] = ()
+    feeds: tuple[str, ...] = ()
+    allow: tuple[str, ...] = ()  # regexes an article URL must match (any); empty: every page
+    deny: tuple[str, ...] = ()  # regexes that exclude a URL (any)
+    max_depth: int = 2  # link hops followed from a start page
+    max_pages: int = 1000  # article pages fetched per crawl
+    download_delay: float | None = None  # seconds between requests (AutoThrottle's floor)
+    concurrency: int | None = None  # parallel requests to the site
+    schedule: str | None = None  # cron expression or interval ("30m", "6h"), for the scheduler
+    origin: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        first = (self.start_urls + self.sitemaps + self.feeds)[0]
+        object.__setattr__(self, "origin", origin_of(first))
+
+    @property
+    def seed_urls(self) -> tuple[str, ...]:
+        return self.start_urls + self.sitemaps + self.feeds
+
+
+_FIELDS: dict[str, type | tuple[type, ...]] = {
+    "name": str,
+    "role": str,
+    "start_urls": list,
+    "sitemaps": list,
+    "feeds": list,
+    "allow": list,
+    "deny": list,
+    "max_depth": int,
+    "max_pages": int,
+    "download_delay": (int, float),
+    "concurrency": int,
+    "schedule": str,
+}
+
+
+def load_sources(path: str | Path) -> dict[str, Source]:
+    """All sources of a file by name, in file order."""
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise SourcesError(f"{path}: no such sources file (set --sources or MIRRORWATCH_SOURCES)") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SourcesError(f"{path}: cannot read: {exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise SourcesError(f"{path}: not valid TOML: {exc}") from None
+    entries = data.get("source")
+    unknown = set(data) - {"source"}
+    if unknown:
+        raise SourcesError(f"{path}: unknown top-level key {sorted(unknown)[0]!r} (expected [[source]] tables)")
+    if not isinstance(entries, list) or not entries:
+        raise SourcesError(f"{path}: no [[source]] entries")
+    sources: dict[str, Source] = {}
+    for index, entry in enumerate(entries, 1):
+        source = _parse(entry, f"{path}: source #{index}")
+        if source.name in sources:
+            raise SourcesError(f"{path}: source {source.name!r}: field 'name': used twice")
+        sources[source.name] = source
+    return sources
+
+
+def select_sources(sources: Mapping[str, Source], names: tuple[str, ...] | list[str]) -> list[Source]:
+    missing = [n for n in names if n not in sources]
+    if missing:
+        raise SourcesError(f"unknown source {missing[0]!r} (known: {', '.join(sources)})")
+    return [sources[n] for n in names] if names else list(sources.values())
+
+
+def _parse(entry: object, where: str) -> Source:
+    if not isinstance(entry, dict):
+        raise SourcesError(f"{where}: must be a table")
+    name = entry.get("name")
+    if isinstance(name, str) and name:
+        where = f"{where.split(':')[0]}: source {name!r}"
+
+    def fail(key: str, problem: str) -> SourcesError:
+        return SourcesError(f"{where}: field {key!r}: {problem}")
+
+    for key, value in entry.items():
+        if key not in _FIELDS:
+            raise fail(key, f"unknown field (known: {', '.join(_FIELDS)})")
+        expected = _FIELDS[key]
+        if not isinstance(value, expected) or isinstance(value, bool):
+            raise fail(key, f"expected {_type_name(expected)}, got {type(value).__name__}")
+        if isinstance(value, list) and not all(isinstance(v, str) and v for v in value):
+            raise fail(key, "expected a list of non-empty strings")
+    for key in ("name", "role"):
+        if key not in entry:
+            raise fail(key, "missing")
+    if not _NAME.match(entry["name"]):
+        raise fail("name", "letters, digits, '.', '_' and '-' only, at most 100")
+    if entry["role"] not in ROLES:
+        raise fail("role", f"must be 'origin' or 'mirror', not {entry['role']!r}")
+    urls = {k: tuple(entry.get(k, ())) for k in ("start_urls", "sitemaps", "feeds")}
+    if not any(urls.values()):
+        raise fail("start_urls", "a source needs start_urls, sitemaps or feeds")
+    origins = set()
+    for key, values in urls.items():
+        for url in values:
+            parts = urlsplit(url)
+            if parts.scheme not in ("http", "https") or not parts.hostname:
+                raise fail(key, f"not an http(s) URL: {url!r}")
+            try:
+                parts.port
+            except ValueError:
+                raise fail(key, f"bad port in {url!r}") from None
+            origins.add(origin_of(url))
+    if len(origins) > 1:
+        raise fail("start_urls", f"all URLs of a source must share one scheme, host and port, got {sorted(origins)}")
+    for key in ("allow", "deny"):
+        for pattern in entry.get(key, ()):
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise fail(key, f"bad regular expression {pattern!r}: {exc}") from None
+    for key, low in (("max_depth", 0), ("max_pages", 1), ("concurrency", 1)):
+        if key in entry and entry[key] < low:
+            raise fail(key, f"must be at least {low}")
+    if entry.get("download_delay", 0) < 0:
+        raise fail("download_delay", "must not be negative")
+    return Source(
+        name=entry["name"],
+        role=entry["role"],
+        **urls,
+        allow=tuple(entry.get("allow", ())),
+        deny=tuple(entry.get("deny", ())),
+        **{k: entry[k] for k in ("max_depth", "max_pages", "concurrency", "schedule") if k in entry},
+        download_delay=float(entry["download_delay"]) if "download_delay" in entry else None,
+    )
+
+
+def _type_name(expected) -> str:
+    names = {str: "a string", list: "a list", int: "an integer", float: "a number"}
+    if isinstance(expected, tuple):
+        return "a number"
+    return names[expected]

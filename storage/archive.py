@@ -1,0 +1,270 @@
+"""The write path: record a fetch as a capture and decide whether it is a new version.
+
+Change detection is a cascade from cheap to costly:
+
+1. ``304 Not Modified``  → capture ``not-modified`` (no body, no extraction);
+2. same raw body SHA-256 as the last good fetch → ``unchanged`` (the caller
+   skips extraction: see :meth:`Archive.needs_extraction`);
+3. same normalised-text hash as the current version → ``unchanged``;
+4. otherwise a new version with a change summary against its parent; a text
+   equal to an older version names the version it reverts to.
+
+404/410 mark a page gone (no version); other failures are ``error`` captures.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import zlib
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
+
+from storage.db import open_engine, session_factory
+from storage.errors import StorageError, UnknownPage
+from storage.history import change_summary
+from storage.models import Blob, Capture, CrawlRun, Page, PageAlias, Source, Version
+from storage.normalize import normalize_url, text_sha256
+from storage.types import Extracted, Fetch, KnownPage, utcnow
+
+log = logging.getLogger(__name__)
+
+GONE_STATUSES = frozenset({404, 410})
+OUTCOMES = ("new-version", "unchanged", "not-modified", "gone", "error")
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """What became of one fetch."""
+
+    outcome: str
+    page_url: str
+    version_number: int | None = None
+    reverts_to: int | None = None
+
+
+class Archive:
+    """The archive on one database; cheap to create once per process."""
+
+    def __init__(self, engine: Engine):
+        self.engine = engine
+        self.session = session_factory(engine)
+
+    @classmethod
+    def open(cls, url: str | None) -> Archive:
+        return cls(open_engine(url))
+
+    # -- sources and runs --------------------------------------------------
+
+    def ensure_source(self, name: str, *, role: str, origin: str) -> None:
+        with self.session.begin() as s:
+            source = s.scalar(select(Source).where(Source.name == name))
+            if source is None:
+                s.add(Source(name=name, role=role, origin=origin, created_at=utcnow()))
+            else:
+                source.role, source.origin = role, origin
+
+    def start_run(self, source: str) -> int:
+        with self.session.begin() as s:
+            run = CrawlRun(
+                source_id=self._source_id(s, source), started_at=utcnow(), status="running"
+            )
+            s.add(run)
+            s.flush()
+            return run.id
+
+    def finish_run(self, run_id: int, *, status: str, reason: str | None, stats: dict) -> None:
+        with self.session.begin() as s:
+            run = s.get(CrawlRun, run_id)
+            run.finished_at, run.status, run.finish_reason = utcnow(), status, reason
+            run.stats = {k: _jsonable(v) for k, v in sorted(stats.items())}
+
+    # -- what a re-crawl needs --------------------------------------------
+
+    def known_pages(self, source: str) -> list[KnownPage]:
+        with self.session() as s:
+            rows = s.execute(
+                select(Page.url, Page.etag, Page.last_modified, Page.body_sha256)
+                .join(Source)
+                .where(Source.name == source)
+                .order_by(Page.id)
+            )
+            return [KnownPage(*row) for row in rows]
+
+    def needs_extraction(self, url: str, body: bytes) -> bool:
+        """False when the body is the one last stored for this page and a version exists."""
+        with self.session() as s:
+            page = self._find_page(s, normalize_url(url))
+            if page is None or page.body_sha256 != _sha256(body):
+                return True
+            return self._current(s, page) is None
+
+    # -- the write path ----------------------------------------------------
+
+    def record(self, fetch: Fetch, extracted: Extracted | None = None, *, run_id: int | None = None) -> Recorded:
+        """Store one fetch; ``extracted`` is needed unless the body is known (see above)."""
+        with self.session.begin() as s:
+            page = self._page_for(s, fetch)
+            capture = Capture(
+                page_id=page.id,
+                run_id=run_id,
+                fetched_at=fetch.fetched_at,
+                status=fetch.status,
+                outcome="error",
+                content_type=fetch.content_type,
+                etag=fetch.etag,
+                last_modified=fetch.last_modified,
+                error=fetch.error,
+            )
+            s.add(capture)
+            page.last_fetched_at = fetch.fetched_at
+            result = self._classify(s, page, capture, fetch, extracted)
+            capture.outcome = result.outcome
+            return result
+
+    def _classify(self, s: Session, page: Page, capture: Capture, fetch: Fetch, extracted) -> Recorded:
+        current = self._current(s, page)
+        if fetch.status == 304:
+            capture.version_id = current.id if current else None
+            return Recorded("not-modified", page.url, current.number if current else None)
+        if fetch.status in GONE_STATUSES:
+            page.gone_at = page.gone_at or fetch.fetched_at
+            return Recorded("gone", page.url)
+        if fetch.status is None or fetch.status >= 400 or fetch.body is None:
+            capture.error = capture.error or f"HTTP {fetch.status}"
+            return Recorded("error", page.url)
+
+        body_sha = self._store_blob(s, fetch.body)
+        capture.body_sha256 = body_sha
+        page.gone_at = None
+        same_body = page.body_sha256 == body_sha and current is not None
+        page.body_sha256, page.etag, page.last_modified = body_sha, fetch.etag, fetch.last_modified
+        if same_body:
+            capture.version_id = current.id
+            return Recorded("unchanged", page.url, current.number)
+        if extracted is None:
+            raise StorageError(f"{page.url}: a new body needs an extraction")
+        if not extracted.paragraphs:
+            capture.error = "no main text found"
+            return Recorded("error", page.url)
+
+        digest = text_sha256(extracted.paragraphs)
+        if current is not None and current.text_sha256 == digest:
+            capture.version_id = current.id
+            return Recorded("unchanged", page.url, current.number)
+        s.flush()  # the capture needs its id
+        version = self._new_version(s, page, capture, current, extracted, digest)
+        capture.version_id = version.id
+        reverts = s.get(Version, version.reverts_to_id) if version.reverts_to_id else None
+        return Recorded("new-version", page.url, version.number, reverts.number if reverts else None)
+
+    def _new_version(self, s, page, capture, parent, extracted: Extracted, digest: str) -> Version:
+        reverts_to = None
+        if parent is not None:
+            reverts_to = s.scalar(
+                select(Version.id)
+                .where(Version.page_id == page.id, Version.text_sha256 == digest)
+                .order_by(Version.number.desc())
+                .limit(1)
+            )
+        summary = change_summary(parent.paragraphs, extracted.paragraphs) if parent else None
+        version = Version(
+            page_id=page.id,
+            number=(parent.number + 1) if parent else 1,
+            captured_at=capture.fetched_at,
+            capture_id=capture.id,
+            title=extracted.title,
+            author=extracted.author,
+            published=extracted.published,
+            site_name=extracted.site_name,
+            language=extracted.language,
+            canonical_url=extracted.canonical_url,
+            text=extracted.text,
+            text_sha256=digest,
+            extractor=extracted.extractor,
+            extractor_version=extracted.extractor_version,
+            options_hash=extracted.options_hash,
+            parent_id=parent.id if parent else None,
+            reverts_to_id=reverts_to,
+            change=summary.as_dict() if summary else None,
+        )
+        s.add(version)
+        s.flush()
+        return version
+
+    def _store_blob(self, s: Session, body: bytes) -> str:
+        digest = _sha256(body)
+        if s.get(Blob, digest) is None:
+            s.add(Blob(sha256=digest, size=len(body), data=zlib.compress(body, 6), stored_at=utcnow()))
+        return digest
+
+    def _page_for(self, s: Session, fetch: Fetch) -> Page:
+        url = normalize_url(fetch.url)
+        page = self._find_page(s, url)
+        if page is None:
+            page = Page(source_id=self._source_id(s, fetch.source), url=url, first_seen_at=fetch.fetched_at)
+            s.add(page)
+            s.flush()
+        for alias_url, kind in fetch.aliases:
+            alias_url = normalize_url(alias_url)
+            if alias_url != page.url and self._find_page(s, alias_url) is None:
+                s.add(PageAlias(page_id=page.id, url=alias_url, kind=kind, first_seen_at=fetch.fetched_at))
+                s.flush()
+        return page
+
+    # -- lookups -------------------------------------------------------------
+
+    @staticmethod
+    def _find_page(s: Session, url: str) -> Page | None:
+        page = s.scalar(select(Page).where(Page.url == url))
+        if page is None:
+            page = s.scalar(select(Page).join(PageAlias).where(PageAlias.url == url))
+        return page
+
+    @staticmethod
+    def _current(s: Session, page: Page) -> Version | None:
+        return s.scalar(
+            select(Version).where(Version.page_id == page.id).order_by(Version.number.desc()).limit(1)
+        )
+
+    @staticmethod
+    def _source_id(s: Session, name: str) -> int:
+        source_id = s.scalar(select(Source.id).where(Source.name == name))
+        if source_id is None:
+            raise StorageError(f"unknown source {name!r}")
+        return source_id
+
+    def page(self, url: str) -> Page:
+        """The page stored under this URL or one of its aliases."""
+        with self.session() as s:
+            page = self._find_page(s, normalize_url(url))
+            if page is None:
+                raise UnknownPage(f"no page in the archive for {url}")
+            return page
+
+    def versions(self, url: str) -> list[Version]:
+        page = self.page(url)
+        with self.session() as s:
+            return list(s.scalars(page.versions.select().order_by(Version.number)))
+
+    def counts(self) -> dict[str, int]:
+        with self.session() as s:
+            return {
+                model.__tablename__: s.scalar(select(func.count()).select_from(model))
+                for model in (Source, Page, Capture, Version, Blob)
+            }
+
+
+def _sha256(body: bytes) -> str:
+    return hashlib.sha256(body).hexdigest()
+
+
+def _jsonable(value):
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, (int, float, str, bool)) or value is None:
+        return value
+    return str(value)

@@ -1,0 +1,28 @@
+"""Alembic environment: the engine comes from ``storage.db`` (config.attributes)."""
+
+from alembic import context
+from sqlalchemy import create_engine
+
+from storage.models import Base
+
+config = context.config
+target_metadata = Base.metadata
+
+
+def run_migrations_online() -> None:
+    engine = config.attributes.get("engine")
+    if engine is None:  # plain `alembic` use by a developer: -x url=...
+        engine = create_engine(context.get_x_argument(as_dictionary=True)["url"])
+    with engine.begin() as connection:
+        context.configure(
+            connection=connection,
+            target_metadata=target_metadata,
+            render_as_batch=True,  # SQLite needs batch mode to alter tables
+            compare_type=True,
+        )
+        context.run_migrations()
+
+
+if context.is_offline_mode():
+    raise SystemExit("offline migrations are not supported; run `mirrorwatch db upgrade`")
+run_migrations_online()

@@ -1,0 +1,1 @@
+"""Reports on what the archive holds, as plain data (the JSON shapes); the CLI renders them."""

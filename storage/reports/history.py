@@ -1,0 +1,51 @@
+"""History and diff reports of one page.
+
+history → ``{"url", "versions": [{"number", "captured_at", "title", "text_sha256", "change", "reverts_to"}]}``
+diff    → ``{"url", "from", "to", "paragraphs": [{"status", "old", "new"}], "summary"}``
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from storage.errors import StorageError
+from storage.history import diff_paragraphs, summarize
+from storage.models import Version
+
+
+def history_report(url: str, versions: Sequence[Version]) -> dict:
+    numbers = {v.id: v.number for v in versions}
+    return {
+        "url": url,
+        "versions": [
+            {
+                "number": v.number,
+                "captured_at": v.captured_at.isoformat(),
+                "title": v.title,
+                "text_sha256": v.text_sha256,
+                "change": v.change,
+                "reverts_to": numbers.get(v.reverts_to_id),
+            }
+            for v in versions
+        ],
+    }
+
+
+def diff_report(url: str, versions: Sequence[Version], from_: int | None, to: int | None) -> dict:
+    by_number = {v.number: v for v in versions}
+    if not by_number:
+        raise StorageError(f"{url}: no versions stored yet")
+    to = max(by_number) if to is None else to
+    from_ = (to - 1) if from_ is None else from_
+    for n in (from_, to):
+        if n not in by_number:
+            known = ", ".join(str(k) for k in sorted(by_number))
+            raise StorageError(f"{url}: no version {n} (versions: {known})")
+    diff = diff_paragraphs(by_number[from_].paragraphs, by_number[to].paragraphs)
+    return {
+        "url": url,
+        "from": from_,
+        "to": to,
+        "paragraphs": [{"status": d.status, "old": d.old, "new": d.new} for d in diff],
+        "summary": summarize(diff).as_dict(),
+    }

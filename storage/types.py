@@ -1,0 +1,82 @@
+"""Value types and column types shared by the archive's modules."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import DateTime
+from sqlalchemy.types import TypeDecorator
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC datetimes on every backend.
+
+    SQLite drops time zones silently; values are stored as naive UTC and come
+    back aware, so comparisons never mix naive and aware datetimes.
+    """
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class Extracted:
+    """What extraction keeps of one page (produced by ``crawler.extraction``)."""
+
+    title: str | None
+    author: str | None
+    published: str | None  # the date as the page states it (ISO)
+    site_name: str | None
+    language: str | None
+    canonical_url: str | None
+    paragraphs: tuple[str, ...]
+    extractor: str
+    extractor_version: str
+    options_hash: str
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.paragraphs)
+
+
+@dataclass(frozen=True)
+class Fetch:
+    """One fetch of a page, as the crawler saw it."""
+
+    source: str
+    url: str  # normalised URL after redirects: the page's identity
+    fetched_at: datetime
+    status: int | None  # None when no response came back
+    body: bytes | None = None
+    content_type: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    aliases: tuple[tuple[str, str], ...] = ()  # (normalised url, "redirect" | "canonical")
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class KnownPage:
+    """What a re-crawl needs to know about a stored page."""
+
+    url: str
+    etag: str | None
+    last_modified: str | None
+    body_sha256: str | None
