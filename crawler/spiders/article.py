@@ -20,6 +20,7 @@ import scrapy
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
+from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.gz import gunzip, gzip_magic_number
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
@@ -122,7 +123,8 @@ class ArticleSpider(scrapy.Spider):
     # -- parsing -----------------------------------------------------------
 
     def parse_page(self, response: Response) -> Iterator[PageFetched | scrapy.Request]:
-        if response.meta.get("article"):
+        # A link that was not an article URL may redirect to one.
+        if response.meta.get("article") or (response.status == 200 and self.is_article(response.url)):
             self.crawler.stats.inc_value("mirrorwatch/discovery/articles_fetched")
             yield self._fetched(response)
         depth = response.meta.get("depth", 0)
@@ -196,7 +198,10 @@ class ArticleSpider(scrapy.Spider):
 
     def on_error(self, failure) -> Iterator[PageFetched]:
         request = failure.request
-        if failure.check(IgnoreRequest) or not request.meta.get("article"):
+        # HttpError (a status the spider does not handle) is an IgnoreRequest too,
+        # but unlike robots.txt or off-site refusals it is a fetch that failed.
+        refused = failure.check(IgnoreRequest) and not failure.check(HttpError)
+        if refused or not request.meta.get("article"):
             self.logger.info("not fetched: %s (%s)", request.url, failure.getErrorMessage())
             return
         response = getattr(failure.value, "response", None)

@@ -1,0 +1,145 @@
+"""The write path and its change cascade, on SQLite and PostgreSQL."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from storage.archive import Archive
+from storage.errors import StorageError, UnknownPage
+from storage.models import Blob, Capture, CrawlRun, Page, Version
+from storage.types import Extracted, Fetch
+
+URL = "http://127.0.0.1:9/articles/tram.html"
+T0 = datetime(2026, 1, 1, 12, tzinfo=UTC)
+V1 = ["Tram line extended", "The council voted to extend the line.", "Work starts in May."]
+
+
+def extracted(paragraphs, title="Tram line extended") -> Extracted:
+    return Extracted(title, "A. Writer", "2026-01-01", "Gazette", "en", None, tuple(paragraphs),
+                     "trafilatura", "2.3.1", "abc")
+
+
+def fetch(body: bytes | None, *, status=200, minutes=0, url=URL, **kw) -> Fetch:
+    return Fetch(source="gazette", url=url, fetched_at=T0 + timedelta(minutes=minutes), status=status,
+                 body=body, **kw)
+
+
+@pytest.fixture
+def archive(db_url) -> Archive:
+    archive = Archive.open(db_url)
+    archive.ensure_source("gazette", role="origin", origin="http://127.0.0.1:9")
+    yield archive
+    archive.engine.dispose()
+
+
+def rows(archive, model):
+    with archive.session() as s:
+        return list(s.scalars(select(model).order_by(model.id if hasattr(model, "id") else model.sha256)))
+
+
+def test_first_fetch_is_version_one_with_blob_stored_once(archive):
+    r = archive.record(fetch(b"<html>v1</html>"), extracted(V1))
+    assert (r.outcome, r.version_number) == ("new-version", 1)
+    archive.record(fetch(b"<html>v1</html>", url=URL + "?utm_source=x", minutes=5))
+    (blob,) = rows(archive, Blob)
+    assert blob.size == len(b"<html>v1</html>")
+    versions = archive.versions(URL)
+    assert [v.number for v in versions] == [1]
+    assert versions[0].paragraphs == V1
+    assert versions[0].change is None and versions[0].parent_id is None
+
+
+def test_same_body_needs_no_extraction_and_is_unchanged(archive):
+    archive.record(fetch(b"<html>v1</html>"), extracted(V1))
+    assert not archive.needs_extraction(URL, b"<html>v1</html>")
+    assert archive.needs_extraction(URL, b"<html>other</html>")
+    r = archive.record(fetch(b"<html>v1</html>", minutes=10))
+    assert (r.outcome, r.version_number) == ("unchanged", 1)
+
+
+def test_new_body_without_extraction_is_refused(archive):
+    archive.record(fetch(b"<html>v1</html>"), extracted(V1))
+    with pytest.raises(StorageError, match="needs an extraction"):
+        archive.record(fetch(b"<html>v2</html>", minutes=10))
+
+
+def test_typography_only_change_is_not_a_new_version(archive):
+    archive.record(fetch(b"a"), extracted(["He said \"yes\" - twice."]))
+    r = archive.record(fetch(b"b", minutes=1), extracted(["He  said \u201cyes\u201d \u2014 twice."]))
+    assert r.outcome == "unchanged"
+    assert len(archive.versions(URL)) == 1
+
+
+def test_edit_gives_version_two_with_change_summary(archive):
+    archive.record(fetch(b"a"), extracted(V1))
+    v2 = ["Tram line extended", "The council voted to extend the line north.", "Work starts in May.",
+          "A correction was appended."]
+    r = archive.record(fetch(b"b", minutes=1), extracted(v2))
+    assert (r.outcome, r.version_number) == ("new-version", 2)
+    first, second = archive.versions(URL)
+    assert second.parent_id == first.id
+    assert second.change == {"chars_added": len(" north") + len("A correction was appended."),
+                             "chars_removed": 0, "paragraphs_added": 1, "paragraphs_removed": 0,
+                             "paragraphs_changed": 1}
+
+
+def test_revert_is_a_new_version_naming_the_one_it_returns_to(archive):
+    archive.record(fetch(b"a"), extracted(V1))
+    archive.record(fetch(b"b", minutes=1), extracted(V1[:2]))
+    r = archive.record(fetch(b"c", minutes=2), extracted(V1))
+    assert (r.outcome, r.version_number, r.reverts_to) == ("new-version", 3, 1)
+    v1, v2, v3 = archive.versions(URL)
+    assert v3.reverts_to_id == v1.id and v2.reverts_to_id is None
+    assert v3.change["paragraphs_added"] == 1
+
+
+def test_not_modified_gone_and_errors_make_no_version(archive):
+    archive.record(fetch(b"a", etag='"e1"'), extracted(V1))
+    assert archive.record(fetch(None, status=304, minutes=1)).outcome == "not-modified"
+    assert archive.record(fetch(None, status=503, minutes=2, error="HttpError: 503")).outcome == "error"
+    assert archive.record(fetch(None, status=None, minutes=3, error="TimeoutError")).outcome == "error"
+    assert archive.record(fetch(None, status=404, minutes=4)).outcome == "gone"
+    captures = rows(archive, Capture)
+    assert [c.outcome for c in captures] == ["new-version", "not-modified", "error", "error", "gone"]
+    assert captures[1].version_id == captures[0].version_id
+    assert captures[3].error == "TimeoutError"
+    (page,) = rows(archive, Page)
+    assert page.gone_at == T0 + timedelta(minutes=4)
+    assert page.etag == '"e1"'
+    assert len(archive.versions(URL)) == 1
+    # a gone page that comes back is no longer gone
+    archive.record(fetch(b"a", minutes=5), None)
+    (page,) = rows(archive, Page)
+    assert page.gone_at is None
+
+
+def test_empty_extraction_is_an_error_capture_not_an_empty_version(archive):
+    r = archive.record(fetch(b"<html></html>"), extracted([]))
+    assert r.outcome == "error"
+    assert rows(archive, Version) == []
+    assert rows(archive, Capture)[0].error == "no main text found"
+
+
+def test_aliases_resolve_to_the_page(archive):
+    archive.record(fetch(b"a", aliases=(("http://127.0.0.1:9/old/tram", "redirect"),
+                                        ("http://127.0.0.1:9/tram-canonical", "canonical"))), extracted(V1))
+    assert archive.page("http://127.0.0.1:9/old/tram").url == URL
+    assert archive.page("HTTP://127.0.0.1:9/tram-canonical#x").url == URL
+    with pytest.raises(UnknownPage):
+        archive.page("http://127.0.0.1:9/nothing")
+
+
+def test_known_pages_carry_validators(archive):
+    archive.record(fetch(b"a", etag='"e1"', last_modified="Thu, 01 Jan 2026 12:00:00 GMT"), extracted(V1))
+    (known,) = archive.known_pages("gazette")
+    assert (known.url, known.etag, known.last_modified) == (URL, '"e1"', "Thu, 01 Jan 2026 12:00:00 GMT")
+
+
+def test_runs_keep_their_stats(archive):
+    run = archive.start_run("gazette")
+    archive.finish_run(run, status="finished", reason="finished",
+                       stats={"mirrorwatch/captures/new-version": 3, "start_time": T0})
+    (row,) = rows(archive, CrawlRun)
+    assert row.stats == {"mirrorwatch/captures/new-version": 3, "start_time": T0.isoformat()}
+    assert row.status == "finished" and row.finished_at is not None
