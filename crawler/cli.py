@@ -211,9 +211,12 @@ def demo(workdir: Path | None) -> None:
     Example:
       mirrorwatch demo --workdir /tmp/mw-demo
     """
-    from crawler.demo.run import run_demo
+    from crawler.demo.run import DemoError, run_demo
 
-    run_demo(Console(), workdir)
+    try:
+        run_demo(Console(), workdir)
+    except DemoError as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 def main() -> None:

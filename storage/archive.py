@@ -250,6 +250,27 @@ class Archive:
         with self.session() as s:
             return list(s.scalars(page.versions.select().order_by(Version.number)))
 
+    def pages_overview(self) -> list[dict]:
+        """Every page with its source, version count and latest title, by source and URL."""
+        latest = (
+            select(Version.page_id, func.max(Version.number).label("n"), func.count().label("count"))
+            .group_by(Version.page_id)
+            .subquery()
+        )
+        query = (
+            select(Source.name, Page.url, latest.c.count, Version.title, Version.text)
+            .join(Page, Page.source_id == Source.id)
+            .join(latest, latest.c.page_id == Page.id, isouter=True)
+            .join(Version, (Version.page_id == Page.id) & (Version.number == latest.c.n), isouter=True)
+            .order_by(Source.name, Page.url)
+        )
+        with self.session() as s:
+            return [
+                {"source": name, "url": url, "versions": count or 0, "title": title,
+                 "paragraphs": len(text.split("\n")) if text else 0}
+                for name, url, count, title, text in s.execute(query)
+            ]
+
     def counts(self) -> dict[str, int]:
         with self.session() as s:
             return {
