@@ -10,6 +10,7 @@ import functools
 import json
 import logging
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -20,8 +21,10 @@ from crawler.sources import DEFAULT_SOURCES, SourcesError, load_sources, select_
 from storage.archive import Archive
 from storage.db import DEFAULT_DB, database_url, open_engine, upgrade
 from storage.errors import StorageError
+from storage.reports.copies import compare_html, compare_report, copies_html, copies_report
 
 FORMATS = click.Choice(["text", "json"])
+REPORT_FORMATS = click.Choice(["text", "json", "html"])
 
 
 class Context:
@@ -177,6 +180,62 @@ def diff(ctx: Context, url: str, from_: int | None, to: int | None, fmt: str) ->
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
     else:
         render.diff_text(Console(), data)
+
+
+def _emit(fmt: str, data: dict, text: Callable[[Console, dict], None], html: Callable[[dict], str],
+          output: Path | None) -> None:
+    if fmt == "json":
+        out = json.dumps(data, indent=2, ensure_ascii=False)
+    elif fmt == "html":
+        out = html(data)
+    else:
+        console = Console(file=open(output, "w", encoding="utf-8")) if output else Console()  # noqa: SIM115
+        text(console, data)
+        return
+    if output:
+        output.write_text(out + "\n", encoding="utf-8")
+    else:
+        click.echo(out)
+
+
+output_option = click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+                             help="Write the report to this file instead of stdout.")
+
+
+@cli.command()
+@click.argument("url")
+@click.option("--format", "fmt", type=REPORT_FORMATS, default="text", show_default=True, help="Output format.")
+@output_option
+@pass_ctx
+@user_errors
+def copies(ctx: Context, url: str, fmt: str, output: Path | None) -> None:
+    """Where the page at URL was republished, and which page is the original.
+
+    \b
+    Example:
+      mirrorwatch copies https://news.example.org/2026/01/tram.html --format json
+    """
+    archive = ctx.archive()
+    data = copies_report(archive.page(url).url, archive.copies(url))
+    _emit(fmt, data, render.copies_text, copies_html, output)
+
+
+@cli.command()
+@click.argument("url_a")
+@click.argument("url_b")
+@click.option("--format", "fmt", type=REPORT_FORMATS, default="text", show_default=True, help="Output format.")
+@output_option
+@pass_ctx
+@user_errors
+def compare(ctx: Context, url_a: str, url_b: str, fmt: str, output: Path | None) -> None:
+    """How a copy differs from its original, paragraph by paragraph (either order).
+
+    \b
+    Example:
+      mirrorwatch compare https://news.example.org/a.html https://blog.example.net/2026/01/02/a/ --format html -o a.html
+    """
+    data = compare_report(*ctx.archive().compare(url_a, url_b))
+    _emit(fmt, data, render.compare_text, compare_html, output)
 
 
 @cli.group()

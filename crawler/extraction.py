@@ -17,6 +17,8 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from html import unescape
+from urllib.parse import urljoin, urlsplit
 import trafilatura
 from trafilatura.settings import use_config
 
@@ -50,6 +52,8 @@ _CANONICAL = re.compile(
     r"""<link\b[^>]*\brel\s*=\s*["']?canonical["']?[^>]*>""", re.IGNORECASE
 )
 _HREF = re.compile(r"""\bhref\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
+_ANCHOR_HREF = re.compile(r"""<a\b[^>]*?\bhref\s*=\s*["']([^"'#][^"']*)["']""", re.IGNORECASE)
+MAX_LINKS = 300
 
 
 def extract(html: str | bytes, *, url: str | None = None, encoding: str | None = None) -> Extracted:
@@ -76,7 +80,7 @@ def extract(html: str | bytes, *, url: str | None = None, encoding: str | None =
         config=_CONFIG,
     )
     if doc is None:
-        return _extracted(canonical_url=canonical_link(html))
+        return _extracted(canonical_url=_absolute(canonical_link(html), url))
     data = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
     raw = data.get("raw_text") or data.get("text") or ""
     paragraphs = tuple(p for p in (line.strip() for line in (data.get("text") or raw).split("\n")) if p)
@@ -86,8 +90,9 @@ def extract(html: str | bytes, *, url: str | None = None, encoding: str | None =
         published=_clean(data.get("date")),
         site_name=_clean(data.get("sitename")),
         language=_clean(data.get("language")),
-        canonical_url=canonical_link(html) or None,
+        canonical_url=_absolute(canonical_link(html), url),
         paragraphs=paragraphs,
+        links=outbound_links(html, url=url),
     )
 
 
@@ -98,6 +103,39 @@ def canonical_link(html: str) -> str | None:
         if href:
             return href.group(1).strip() or None
     return None
+
+
+def outbound_links(html: str, *, url: str | None) -> tuple[str, ...]:
+    """Absolute links to other sites (scheme, host or port differ), in page order.
+
+    A link from a copy to its original is a declared attribution, wherever it sits.
+    """
+    if not url:
+        return ()
+    here = _origin(url)
+    seen: dict[str, None] = {}
+    for href in _ANCHOR_HREF.findall(html):
+        target = _absolute(unescape(href.strip()), url)
+        if target and target.startswith(("http://", "https://")) and _origin(target) != here:
+            seen.setdefault(target, None)
+            if len(seen) >= MAX_LINKS:
+                break
+    return tuple(seen)
+
+
+def _absolute(href: str | None, base: str | None) -> str | None:
+    if not href:
+        return None
+    return urljoin(base, href) if base else href
+
+
+def _origin(url: str) -> tuple[str, str, int | None]:
+    parts = urlsplit(url)
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    return parts.scheme, (parts.hostname or ""), port or {"http": 80, "https": 443}.get(parts.scheme)
 
 
 def _clean(value: object) -> str | None:

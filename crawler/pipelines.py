@@ -91,6 +91,8 @@ class ArchivePipeline:
     def spider_closed(self, spider, reason: str) -> None:
         if self.run_id is None:
             return
+        # Boilerplate learned during this crawl can change what the stored links say.
+        self.stats.set_value("mirrorwatch/copies/links_refreshed", self.archive.refresh_links(spider.source.name))
         status = "finished" if reason == "finished" else ("interrupted" if reason == "shutdown" else "failed")
         self.archive.finish_run(self.run_id, status=status, reason=reason, stats=self.stats.get_stats())
 

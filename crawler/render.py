@@ -102,3 +102,43 @@ def diff_text(console: Console, data: dict) -> None:
         else:
             console.print(Text(mark + (p["new"] if p["new"] is not None else p["old"]), style=style))
     console.print(Text(_describe(data["summary"]), style="bold"))
+
+
+_ROW_STYLE = {"same": "dim", "cosmetic": "cyan", "edited": "yellow", "omitted": "red", "added": "green",
+              "boilerplate": "bright_black"}
+
+
+def copies_text(console: Console, data: dict) -> None:
+    console.print(Text(data["url"], style="bold"))
+    if not data["copies"]:
+        console.print("no copies found")
+        return
+    table = Table("page", "source", "relation", "original", "coverage", "precision")
+    for c in data["copies"]:
+        original = "this page" if c["original_url"] == data["url"] else "that page"
+        table.add_row(Text(c["url"]), c["source"], c["relation"], f"{original} ({c['original_reason']})",
+                      f"{c['coverage']:.0%}", f"{c['precision']:.0%}")
+    console.print(table)
+
+
+def compare_text(console: Console, data: dict) -> None:
+    o, c = data["original"], data["copy"]
+    console.print(Text.assemble(("original ", "bold"), o["url"], f" ({o['source']}, {data['original_reason']})"))
+    console.print(Text.assemble(("copy     ", "bold"), c["url"], f" ({c['source']})"))
+    console.print(Text(f"{data['relation']}: the copy carries {data['coverage']:.0%} of the original; "
+                       f"{data['precision']:.0%} of the copy comes from it", style="bold"))
+    for p in data["paragraphs"]:
+        style = _ROW_STYLE[p["status"]]
+        label = Text(f"{p['status']:<11} ", style=style + " bold")
+        if p.get("words"):
+            line = Text()
+            for w in p["words"]:
+                if w["op"] == "=":
+                    line.append(w["text"] + " ")
+                else:
+                    line.append(("[-" if w["op"] == "-" else "{+") + w["text"] + ("-] " if w["op"] == "-" else "+} "),
+                                style="red" if w["op"] == "-" else "green")
+            console.print(label + line)
+        else:
+            console.print(label + Text(p["copy"] if p["copy"] is not None else p["original"], style=style))
+    console.print(Text(", ".join(f"{n} {k}" for k, n in data["summary"].items()), style="bold"))

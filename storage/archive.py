@@ -23,10 +23,12 @@ from datetime import datetime
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
+from storage import copies
 from storage.db import open_engine, session_factory
 from storage.errors import StorageError, UnknownPage
 from storage.history import change_summary
-from storage.models import Blob, Capture, CrawlRun, Page, PageAlias, Source, Version
+from storage.align import Alignment
+from storage.models import Blob, Capture, CopyLink, CrawlRun, Page, PageAlias, Source, Version
 from storage.normalize import normalize_url, text_sha256
 from storage.types import Extracted, Fetch, KnownPage, utcnow
 
@@ -190,9 +192,12 @@ class Archive:
             parent_id=parent.id if parent else None,
             reverts_to_id=reverts_to,
             change=summary.as_dict() if summary else None,
+            attribution=copies.attribution(extracted.paragraphs, extracted.links),
         )
         s.add(version)
         s.flush()
+        copies.index_version(s, page, version)
+        copies.match_page(s, page.id)
         return version
 
     def _store_blob(self, s: Session, body: bytes) -> str:
@@ -270,6 +275,48 @@ class Archive:
                  "paragraphs": len(text.split("\n")) if text else 0}
                 for name, url, count, title, text in s.execute(query)
             ]
+
+    # -- copies -----------------------------------------------------------
+
+    def refresh_links(self, source: str) -> int:
+        """Re-verify the copy links of a source's pages; returns how many were checked."""
+        with self.session.begin() as s:
+            return copies.refresh_links(s, self._source_id(s, source))
+
+    def copies(self, url: str) -> list[dict]:
+        """The pages linked to this one as copy or original, most coverage first."""
+        page = self.page(url)
+        with self.session() as s:
+            links = s.scalars(select(CopyLink).where(
+                (CopyLink.original_page_id == page.id) | (CopyLink.copy_page_id == page.id))).all()
+            out = []
+            for link in links:
+                other_id = link.copy_page_id if link.original_page_id == page.id else link.original_page_id
+                other = s.get(Page, other_id)
+                original = s.get(Page, link.original_page_id)
+                out.append({
+                    "url": other.url,
+                    "source": other.source.name,
+                    "relation": link.relation,
+                    "original_url": original.url,
+                    "original_reason": link.original_reason,
+                    "coverage": link.coverage,
+                    "precision": link.precision,
+                })
+            return sorted(out, key=lambda row: (-row["coverage"], row["url"]))
+
+    def compare(self, url_a: str, url_b: str) -> tuple[copies.Side, copies.Side, str, Alignment]:
+        """Align two pages' current versions: (original, copy, reason, alignment)."""
+        a, b = self.page(url_a), self.page(url_b)
+        with self.session() as s:
+            side_a, side_b = copies.load_side(s, a.id), copies.load_side(s, b.id)
+            for side, url in ((side_a, url_a), (side_b, url_b)):
+                if side is None:
+                    raise StorageError(f"{url}: no version stored yet")
+            if a.id == b.id:
+                raise StorageError(f"{url_a} and {url_b} are the same page")
+            original, copy, reason = copies.choose_original(s, side_a, side_b)
+            return original, copy, reason, copies.compare(original, copy)
 
     def counts(self) -> dict[str, int]:
         with self.session() as s:

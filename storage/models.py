@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, MetaData, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Float, ForeignKey, Index, LargeBinary, MetaData, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, WriteOnlyMapped, mapped_column, relationship
 
 from storage.types import UTCDateTime
@@ -156,9 +156,58 @@ class Version(Base):
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("version.id"))
     reverts_to_id: Mapped[int | None] = mapped_column(ForeignKey("version.id"))
     change: Mapped[dict[str, Any] | None]  # ChangeSummary against the parent
+    # Declared attribution: {"names": publishers named as the source, "links": outbound URLs}
+    attribution: Mapped[dict[str, Any] | None]
 
     page: Mapped[Page] = relationship(back_populates="versions", foreign_keys=[page_id])
 
     @property
     def paragraphs(self) -> list[str]:
         return self.text.split("\n") if self.text else []
+
+
+class Fingerprint(Base):
+    """Sampled word-shingle hashes of a page's current version: the copy-candidate index."""
+
+    __tablename__ = "fingerprint"
+    __table_args__ = (UniqueConstraint("page_id", "hash"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hash: Mapped[int] = mapped_column(BigInteger, index=True)
+    page_id: Mapped[int] = mapped_column(ForeignKey("page.id"))
+    source_id: Mapped[int] = mapped_column(ForeignKey("source.id"))
+
+
+class ParagraphSeen(Base):
+    """Which pages of a source carry a paragraph: recurring ones are boilerplate."""
+
+    __tablename__ = "paragraph_seen"
+    __table_args__ = (
+        UniqueConstraint("source_id", "hash", "page_id"),
+        Index("ix_paragraph_seen_page", "page_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("source.id"))
+    hash: Mapped[int] = mapped_column(BigInteger)
+    page_id: Mapped[int] = mapped_column(ForeignKey("page.id"))
+
+
+class CopyLink(Base):
+    """Two pages on different sources that share substantial text; one is the original."""
+
+    __tablename__ = "copy_link"
+    __table_args__ = (UniqueConstraint("original_page_id", "copy_page_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    original_page_id: Mapped[int] = mapped_column(ForeignKey("page.id"), index=True)
+    copy_page_id: Mapped[int] = mapped_column(ForeignKey("page.id"), index=True)
+    original_version_id: Mapped[int] = mapped_column(ForeignKey("version.id"))
+    copy_version_id: Mapped[int] = mapped_column(ForeignKey("version.id"))
+    relation: Mapped[str] = mapped_column(String(16))  # identical | cosmetic | excerpt | edited | extended
+    original_reason: Mapped[str] = mapped_column(String(40))
+    coverage: Mapped[float] = mapped_column(Float)  # share of the original the copy carries
+    precision: Mapped[float] = mapped_column(Float)  # share of the copy taken from the original
+    matched_tokens: Mapped[int]
+    found_at: Mapped[datetime]
+    updated_at: Mapped[datetime]

@@ -50,6 +50,7 @@ class Extracted:
     extractor: str
     extractor_version: str
     options_hash: str
+    links: tuple[str, ...] = ()  # absolute URLs of other sites the page links to
 
     @property
     def text(self) -> str:

@@ -77,9 +77,12 @@ def test_unreachable_database_is_one_line(ws):
 
 
 def test_db_upgrade_creates_then_reports_current(ws):
+    from storage.db import head_revision
+
+    head = head_revision()
     first = ws.run("--db", str(ws.db), "db", "upgrade").stdout
-    assert "empty -> 0001" in first
-    assert "already at 0001" in ws.run("--db", str(ws.db), "db", "upgrade").stdout
+    assert f"empty -> {head}" in first
+    assert f"already at {head}" in ws.run("--db", str(ws.db), "db", "upgrade").stdout
     with sqlite3.connect(ws.db) as conn:
         assert conn.execute("pragma journal_mode").fetchone() == ("wal",)
 

@@ -185,3 +185,32 @@ def test_max_pages_limits_a_crawl(site, ws):
     result = ws.crawl()
     assert result["summary"]["fetched"] == 3
     assert len(page_urls(ws)) == 3
+
+
+def test_no_telnet_console_or_remote_control_server(site, ws):
+    site.index(A)
+    site.article(A, "Tram", PARAGRAPHS)
+    ws.source(site)
+    log = ws.run("-v", "crawl").stderr
+    assert "Spider opened" in log  # info lines are shown, so the listeners would be too
+    assert "Telnet console listening" not in log
+    assert "Remote control HTTP server listening" not in log
+
+
+def test_scrapy_crawl_from_the_repo_root(site, ws):
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO
+
+    site.index(A)
+    site.article(A, "Tram", PARAGRAPHS)
+    ws.source(site, name="gazette")
+    env = {**os.environ, "MIRRORWATCH_DB": str(ws.db), "MIRRORWATCH_SOURCES": str(ws.dir / "sources.toml"),
+           "MIRRORWATCH_EXTRACT_WORKERS": "1"}
+    result = subprocess.run([sys.executable, "-m", "scrapy", "crawl", "article", "-a", "source=gazette"],
+                            cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "'mirrorwatch/captures/new-version': 1" in result.stderr
+    assert ws.json("history", site.url + A)["versions"][0]["number"] == 1

@@ -1,0 +1,218 @@
+"""Align a copy with its original: which paragraphs it keeps, edits, omits or adds.
+
+Pure functions on paragraph lists. Texts are compared as word tokens of their
+normalised form (``storage.normalize``), so typography never counts as an edit.
+Matching is by runs of at least ``MIN_RUN`` tokens in order, repeated on what is
+left so that moved paragraphs are found too; runs shorter than that (stock
+phrases, a shared quotation's fragments) do not count.
+
+Paragraph statuses: ``same`` (identical text), ``cosmetic`` (differs only in
+typography, white space or paragraph breaks), ``edited`` (with a word diff),
+``omitted`` (original only), ``added`` (copy only), ``boilerplate`` (a paragraph
+learned as site furniture, on either side). Relations: ``identical``,
+``cosmetic``, ``excerpt``, ``edited``, ``extended``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+
+from storage.normalize import normalize_text
+
+MIN_RUN = 6  # tokens: shorter common runs are coincidence
+FULL = 0.98  # coverage and precision above which nothing is missing or added
+MOSTLY = 0.9
+# A pair of texts is a copy when they share at least LINK_MIN_TOKENS tokens in
+# runs and either side is substantially made of the other.
+LINK_MIN_TOKENS = 25
+LINK_MIN_COVERAGE = 0.2
+LINK_MIN_PRECISION = 0.5
+
+_TOKEN = re.compile(r"\w+")
+_SPACE = re.compile(r"\s+")
+
+
+def tokens(paragraph: str) -> list[str]:
+    return _TOKEN.findall(normalize_text(paragraph))
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of a comparison: original text, copy text, and how they relate."""
+
+    status: str
+    original: str | None
+    copy: str | None
+    words: tuple[tuple[str, str], ...] = ()  # for edited rows: ("=" | "-" | "+", text)
+
+
+@dataclass(frozen=True)
+class Alignment:
+    rows: tuple[Row, ...]
+    coverage: float  # share of the original's text that the copy carries
+    precision: float  # share of the copy's text that comes from the original
+    matched_tokens: int
+    relation: str
+    summary: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def is_copy(self) -> bool:
+        return self.matched_tokens >= LINK_MIN_TOKENS and (
+            self.coverage >= LINK_MIN_COVERAGE or self.precision >= LINK_MIN_PRECISION
+        )
+
+
+def align(original: Sequence[str], copy: Sequence[str], *,
+          original_boilerplate: Collection[int] = (), copy_boilerplate: Collection[int] = ()) -> Alignment:
+    """Compare two paragraph lists; boilerplate arguments are paragraph indexes to leave out."""
+    o_tok, o_par = _flatten(original, original_boilerplate)
+    c_tok, c_par = _flatten(copy, copy_boilerplate)
+    links = _match(o_tok, c_tok)  # copy token index -> original token index
+    o_matched = Counter(o_par[i] for i in links.values())
+    c_matched = Counter(c_par[j] for j in links)
+    # Each copy paragraph is tied to the original paragraphs that give it a fair share of its words.
+    edges: dict[int, set[int]] = {}
+    for j, i in links.items():
+        edges.setdefault(c_par[j], Counter())[o_par[i]] += 1
+    ties = {
+        c: {o for o, n in counter.items() if n >= 0.3 * c_matched[c] or n >= 0.5 * _size(original, o)}
+        for c, counter in edges.items()
+        if c_matched[c] >= min(MIN_RUN, 0.3 * _size(copy, c))
+    }
+    rows = _rows(original, copy, ties, set(original_boilerplate), set(copy_boilerplate))
+    o_total, c_total, matched = len(o_tok), len(c_tok), len(links)
+    coverage = matched / o_total if o_total else 0.0
+    precision = matched / c_total if c_total else 0.0
+    summary = Counter(r.status for r in rows)
+    return Alignment(tuple(rows), round(coverage, 4), round(precision, 4), matched,
+                     _relation(coverage, precision, summary), dict(sorted(summary.items())))
+
+
+def _size(paragraphs: Sequence[str], index: int) -> int:
+    return len(tokens(paragraphs[index]))
+
+
+def _flatten(paragraphs: Sequence[str], skip: Collection[int]) -> tuple[list[str], list[int]]:
+    flat: list[str] = []
+    owner: list[int] = []
+    for index, paragraph in enumerate(paragraphs):
+        if index in skip:
+            continue
+        words = tokens(paragraph)
+        flat.extend(words)
+        owner.extend([index] * len(words))
+    return flat, owner
+
+
+def _match(a: list[str], b: list[str]) -> dict[int, int]:
+    """Runs of >= MIN_RUN equal tokens; repeated on the leftovers to catch moved text."""
+    links: dict[int, int] = {}
+    free_a = list(range(len(a)))
+    free_b = list(range(len(b)))
+    for _ in range(4):
+        sa = [a[i] for i in free_a]
+        sb = [b[j] for j in free_b]
+        blocks = [blk for blk in SequenceMatcher(None, sa, sb, autojunk=False).get_matching_blocks()
+                  if blk.size >= MIN_RUN]
+        if not blocks:
+            break
+        for blk in blocks:
+            for k in range(blk.size):
+                links[free_b[blk.b + k]] = free_a[blk.a + k]
+        used_a = set(links.values())
+        free_a = [i for i in free_a if i not in used_a]
+        free_b = [j for j in free_b if j not in links]
+    return links
+
+
+def _rows(original, copy, ties: dict[int, set[int]], o_bp: set[int], c_bp: set[int]) -> list[Row]:
+    groups = _components(ties)
+    group_of_copy = {c: g for g in groups for c in g[1]}
+    emitted: set[int] = set()
+    rows: list[Row] = []
+
+    def flush_originals(upto: int) -> None:
+        for i in range(upto):
+            if i not in emitted and i not in covered:
+                emitted.add(i)
+                rows.append(Row("boilerplate" if i in o_bp else "omitted", original[i], None))
+
+    covered = {o for g in groups for o in g[0]}
+    done: set[int] = set()
+    for c in range(len(copy)):
+        if c in done:
+            continue
+        group = group_of_copy.get(c)
+        if group is None:
+            rows.append(Row("boilerplate" if c in c_bp else "added", None, copy[c]))
+            continue
+        o_idx, c_idx = group
+        flush_originals(min(o_idx))
+        emitted.update(o_idx)
+        done.update(c_idx)
+        rows.append(_compare([original[i] for i in o_idx], [copy[j] for j in c_idx]))
+    flush_originals(len(original))
+    return rows
+
+
+def _components(ties: dict[int, set[int]]) -> list[tuple[list[int], list[int]]]:
+    """Connected groups of original and copy paragraphs (merges and splits)."""
+    parent: dict[tuple[str, int], tuple[str, int]] = {}
+
+    def find(x):
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for c, originals in ties.items():
+        for o in originals:
+            parent[find(("c", c))] = find(("o", o))
+    groups: dict[tuple[str, int], tuple[list[int], list[int]]] = {}
+    for node in list(parent):
+        o_list, c_list = groups.setdefault(find(node), ([], []))
+        (o_list if node[0] == "o" else c_list).append(node[1])
+    return sorted(((sorted(o), sorted(c)) for o, c in groups.values() if o and c), key=lambda g: g[1][0])
+
+
+def _compare(originals: list[str], copies: list[str]) -> Row:
+    o_text, c_text = " ".join(originals), " ".join(copies)
+    if len(originals) == len(copies) == 1 and _SPACE.sub(" ", o_text).strip() == _SPACE.sub(" ", c_text).strip():
+        return Row("same", o_text, c_text)
+    if tokens(o_text) == tokens(c_text):
+        return Row("cosmetic", o_text, c_text)
+    return Row("edited", o_text, c_text, word_diff(o_text, c_text))
+
+
+def word_diff(old: str, new: str) -> tuple[tuple[str, str], ...]:
+    """Word-level diff; words equal after normalisation count as equal."""
+    a, b = old.split(), new.split()
+    matcher = SequenceMatcher(None, [normalize_text(w) for w in a], [normalize_text(w) for w in b], autojunk=False)
+    out: list[tuple[str, str]] = []
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            out.append(("=", " ".join(b[j1:j2])))
+            continue
+        if i2 > i1:
+            out.append(("-", " ".join(a[i1:i2])))
+        if j2 > j1:
+            out.append(("+", " ".join(b[j1:j2])))
+    return tuple(out)
+
+
+def _relation(coverage: float, precision: float, summary: Counter) -> str:
+    if coverage >= FULL and precision >= FULL:
+        if summary.keys() <= {"same", "boilerplate"}:
+            return "identical"
+        if summary.keys() <= {"same", "cosmetic", "boilerplate"}:
+            return "cosmetic"
+        return "edited"
+    if precision >= MOSTLY and coverage < MOSTLY:
+        return "excerpt"
+    if coverage >= MOSTLY and precision < MOSTLY:
+        return "extended"
+    return "edited"

@@ -1,0 +1,55 @@
+"""Site boilerplate learned per source: paragraphs that recur on many of its pages.
+
+Share prompts, disclaimers, author bios and "Published by ..." lines stay in
+the stored text but are left out of copy matching and comparison. A paragraph
+is boilerplate on a source once it has been seen on at least
+``max(MIN_PAGES, SHARE × pages of the source)`` pages (capped at ``MAX_PAGES``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from storage.fingerprints import hash64
+from storage.models import Page, ParagraphSeen
+from storage.normalize import normalize_text
+
+MIN_PAGES = 3
+SHARE = 0.1
+MAX_PAGES = 50
+
+
+def paragraph_hash(paragraph: str) -> int:
+    return hash64(normalize_text(paragraph))
+
+
+def remember(s: Session, source_id: int, page_id: int, paragraphs: Sequence[str]) -> None:
+    """Note the paragraphs of a page's new version (idempotent)."""
+    hashes = {paragraph_hash(p) for p in paragraphs}
+    known = set(s.scalars(select(ParagraphSeen.hash).where(
+        ParagraphSeen.page_id == page_id, ParagraphSeen.source_id == source_id)))
+    s.add_all(ParagraphSeen(source_id=source_id, hash=h, page_id=page_id) for h in hashes - known)
+    s.flush()
+
+
+def threshold(s: Session, source_id: int) -> int:
+    pages = s.scalar(select(func.count()).select_from(Page).where(Page.source_id == source_id)) or 0
+    return max(MIN_PAGES, min(MAX_PAGES, math.ceil(SHARE * pages)))
+
+
+def boilerplate_indexes(s: Session, source_id: int, paragraphs: Sequence[str]) -> set[int]:
+    """Indexes of the paragraphs that are boilerplate on this source."""
+    hashes = [paragraph_hash(p) for p in paragraphs]
+    if not hashes:
+        return set()
+    frequent = set(s.scalars(
+        select(ParagraphSeen.hash)
+        .where(ParagraphSeen.source_id == source_id, ParagraphSeen.hash.in_(set(hashes)))
+        .group_by(ParagraphSeen.hash)
+        .having(func.count(ParagraphSeen.page_id) >= threshold(s, source_id))
+    ))
+    return {i for i, h in enumerate(hashes) if h in frequent}
