@@ -142,12 +142,19 @@ def _rows(original, copy, ties: dict[int, set[int]], o_bp: set[int], c_bp: set[i
                 rows.append(Row("boilerplate" if i in o_bp else "omitted", original[i], None))
 
     covered = {o for g in groups for o in g[0]}
+    # For each copy position, the first original paragraph of the next matched group:
+    # omitted originals before it are shown before an unmatched copy paragraph.
+    next_original = [len(original)] * (len(copy) + 1)
+    for c in range(len(copy) - 1, -1, -1):
+        group = group_of_copy.get(c)
+        next_original[c] = min(group[0]) if group else next_original[c + 1]
     done: set[int] = set()
     for c in range(len(copy)):
         if c in done:
             continue
         group = group_of_copy.get(c)
         if group is None:
+            flush_originals(next_original[c])
             rows.append(Row("boilerplate" if c in c_bp else "added", None, copy[c]))
             continue
         o_idx, c_idx = group
