@@ -19,6 +19,8 @@ demo: $(STAMP)
 	$(VENV)/bin/mirrorwatch demo
 
 test: $(STAMP)
+	@# Headless Chromium for the HTML report test; without it that test skips (fails under CI=true).
+	-@bash scripts/ensure-chromium.sh
 	$(PY) -m pytest -q $(PYTEST_ARGS)
 
 clean:

@@ -1,0 +1,55 @@
+"""The HTML compare report in a real headless Chromium: it renders, and scraped
+script never runs (``scripts/ensure-chromium.sh`` installs Chromium)."""
+
+import shutil
+import subprocess
+from datetime import UTC, datetime
+
+import pytest
+
+from storage.archive import Archive
+from storage.reports.copies import compare_html, compare_report
+from storage.types import Extracted, Fetch
+from tests.conftest import IN_CI, PARAGRAPHS
+
+PLANT = "<script>document.documentElement.setAttribute('data-pwned','yes')</script>"
+PLANT_IMG = "<img src=x onerror=\"document.documentElement.setAttribute('data-pwned','img')\">"
+
+
+def chromium() -> str:
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if path is None:
+        if IN_CI:
+            pytest.fail("chromium is not installed (scripts/ensure-chromium.sh should have installed it)")
+        pytest.skip("chromium is not installed; run scripts/ensure-chromium.sh")
+    return path
+
+
+def test_compare_report_renders_and_planted_script_does_not_run(tmp_path):
+    browser = chromium()
+    archive = Archive.open(f"sqlite:///{tmp_path / 'a.db'}")
+    archive.ensure_source("news", role="origin", origin="http://127.0.0.1:9001")
+    archive.ensure_source("blog", role="mirror", origin="http://127.0.0.1:9002")
+    t = datetime(2026, 1, 1, tzinfo=UTC)
+
+    def ex(title, paragraphs):
+        return Extracted(title, None, None, None, "en", None, tuple(paragraphs), "trafilatura", "2.3.1", "t")
+
+    archive.record(Fetch("news", "http://127.0.0.1:9001/a.html", t, 200, b"a"), ex("Tram", PARAGRAPHS))
+    evil = [PARAGRAPHS[0] + " " + PLANT, PARAGRAPHS[1], PLANT_IMG + " appended by the blog"]
+    archive.record(Fetch("blog", "http://127.0.0.1:9002/copy/", t, 200, b"b"), ex("Tram " + PLANT, evil))
+    html = compare_html(compare_report(*archive.compare("http://127.0.0.1:9001/a.html", "http://127.0.0.1:9002/copy/")))
+    page = tmp_path / "report.html"
+    page.write_text(html, encoding="utf-8")
+    result = subprocess.run(
+        [browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         f"--user-data-dir={tmp_path / 'profile'}", "--virtual-time-budget=2000", "--dump-dom", page.as_uri()],
+        capture_output=True, text=True, timeout=60,
+    )
+    dom = result.stdout
+    assert result.returncode == 0, result.stderr[-1000:]
+    assert "data-pwned" not in dom.split(">", 2)[1]  # the <html> element was not touched
+    assert "data-pwned=" not in dom.replace("setAttribute('data-pwned'", "")
+    assert "&lt;script&gt;document.documentElement" in dom  # shown as text
+    assert PARAGRAPHS[1] in dom and 'class="row same"' in dom  # it rendered the comparison
