@@ -196,8 +196,7 @@ class Archive:
         )
         s.add(version)
         s.flush()
-        copies.index_version(s, page, version)
-        copies.match_page(s, page.id)
+        copies.match_page(s, page.id, copies.index_version(s, page, version))
         return version
 
     def _store_blob(self, s: Session, body: bytes) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from storage.fingerprints import hash64
@@ -32,8 +32,8 @@ def remember(s: Session, source_id: int, page_id: int, paragraphs: Sequence[str]
     hashes = {paragraph_hash(p) for p in paragraphs}
     known = set(s.scalars(select(ParagraphSeen.hash).where(
         ParagraphSeen.page_id == page_id, ParagraphSeen.source_id == source_id)))
-    s.add_all(ParagraphSeen(source_id=source_id, hash=h, page_id=page_id) for h in hashes - known)
-    s.flush()
+    if new := hashes - known:
+        s.execute(insert(ParagraphSeen), [{"source_id": source_id, "hash": h, "page_id": page_id} for h in new])
 
 
 def threshold(s: Session, source_id: int) -> int:

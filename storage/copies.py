@@ -20,7 +20,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import delete, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from storage import boilerplate
@@ -82,14 +82,16 @@ def load_side(s: Session, page_id: int) -> Side | None:
     return Side(page, version, source, boilerplate.boilerplate_indexes(s, source.id, version.paragraphs))
 
 
-def index_version(s: Session, page: Page, version: Version) -> None:
+def index_version(s: Session, page: Page, version: Version) -> Side:
+    """Replace the page's fingerprints with its new version's; returns it as a Side."""
     paragraphs = version.paragraphs
     boilerplate.remember(s, page.source_id, page.id, paragraphs)
     skip = boilerplate.boilerplate_indexes(s, page.source_id, paragraphs)
     hashes = fingerprints(p for i, p in enumerate(paragraphs) if i not in skip)
     s.execute(delete(Fingerprint).where(Fingerprint.page_id == page.id))
-    s.add_all(Fingerprint(hash=h, page_id=page.id, source_id=page.source_id) for h in hashes)
-    s.flush()
+    if hashes:
+        s.execute(insert(Fingerprint), [{"hash": h, "page_id": page.id, "source_id": page.source_id} for h in hashes])
+    return Side(page, version, s.get(Source, page.source_id), skip)
 
 
 def candidates(s: Session, page_id: int, source_id: int) -> list[int]:
@@ -111,9 +113,9 @@ def candidates(s: Session, page_id: int, source_id: int) -> list[int]:
     return [-p for n, p in reversed(ranked)][:MAX_CANDIDATES]
 
 
-def match_page(s: Session, page_id: int) -> list[CopyLink]:
+def match_page(s: Session, page_id: int, side: Side | None = None) -> list[CopyLink]:
     """(Re)compute every copy link of a page against the index."""
-    side = load_side(s, page_id)
+    side = side or load_side(s, page_id)
     if side is None:
         return []
     found = []
