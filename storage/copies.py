@@ -31,6 +31,7 @@ from storage.normalize import normalize_url
 from storage.types import utcnow
 
 MIN_SHARED = 2  # sampled hashes two texts must share to be compared at all
+SHORT_TEXT_HASHES = 30  # below this many hashes, one shared hash is enough
 MAX_DF = 50  # pages a hash may occur on before it counts as a stock phrase
 MAX_CANDIDATES = 25
 _CHUNK = 500
@@ -109,7 +110,10 @@ def candidates(s: Session, page_id: int, source_id: int) -> list[int]:
         )
         for other, n in rows:
             shared[other] = shared.get(other, 0) + n
-    ranked = sorted((n, -p) for p, n in shared.items() if n >= MIN_SHARED)
+    # A short text (a one-paragraph excerpt) samples few hashes: one rare shared hash is enough
+    # to be worth an alignment; MAX_CANDIDATES bounds the cost.
+    need = 1 if len(hashes) < SHORT_TEXT_HASHES else MIN_SHARED
+    ranked = sorted((n, -p) for p, n in shared.items() if n >= need)
     return [-p for n, p in reversed(ranked)][:MAX_CANDIDATES]
 
 

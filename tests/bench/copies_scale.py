@@ -116,8 +116,11 @@ def main() -> None:
     fetches = []
     for i in range(args.new):
         sid = i % SOURCES
-        if i % 2 == 0:  # a copy or an excerpt of a stored page
-            src = rng.choice(stored)
+        if i % 2 == 0:  # a copy or an excerpt of a stored page of another source
+            index = rng.randrange(len(stored))
+            while (index + 1) % SOURCES == sid:  # page id index+1 lives on source (id % SOURCES)
+                index = rng.randrange(len(stored))
+            src = stored[index]
             k = rng.randint(1, len(src))
             paragraphs = src[:k] if i % 4 == 0 else list(src)
         else:
