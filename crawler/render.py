@@ -108,6 +108,10 @@ _ROW_STYLE = {"same": "dim", "cosmetic": "cyan", "edited": "yellow", "omitted": 
               "boilerplate": "bright_black"}
 
 
+BRIEF = ("omitted", "boilerplate")
+BRIEF_CHARS = 100
+
+
 def copies_text(console: Console, data: dict) -> None:
     console.print(Text(data["url"], style="bold"))
     if not data["copies"]:
@@ -140,5 +144,8 @@ def compare_text(console: Console, data: dict) -> None:
                                 style="red" if w["op"] == "-" else "green")
             console.print(label + line)
         else:
-            console.print(label + Text(p["copy"] if p["copy"] is not None else p["original"], style=style))
+            text = p["copy"] if p["copy"] is not None else p["original"]
+            if p["status"] in BRIEF and len(text) > BRIEF_CHARS:
+                text = text[:BRIEF_CHARS].rstrip() + "…"  # the JSON and HTML forms keep the whole text
+            console.print(label + Text(text, style=style))
     console.print(Text(", ".join(f"{n} {k}" for k, n in data["summary"].items()), style="bold"))

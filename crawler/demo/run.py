@@ -19,6 +19,7 @@ import sys
 import tempfile
 from importlib.resources import as_file, files
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from rich.console import Console
 from rich.table import Table
@@ -27,8 +28,11 @@ from rich.text import Text
 from crawler import render
 from crawler.demo.server import SiteServer
 from storage.archive import Archive
+from storage.reports.copies import compare_html, compare_report, copies_report
 
 SITES = ("origin", "blog")
+SEED_ORIGIN = "articles/russian-belarusian-relations-back-to-being-brothers.html"
+SEED_COPY = "2020/08/18/russian-belarusian-relations-back-to-being-brothers-crimea-2-0-is-unlikely/"
 
 
 class DemoError(RuntimeError):
@@ -100,7 +104,17 @@ def run_demo(console: Console, workdir: Path | None = None) -> Path:
         versions = archive.versions(url)
         render.history_text(console, render.history_data(page.url, versions))
         render.diff_text(console, render.diff_data(page.url, versions, None, None))
-    console.print(f"\nThe archive is kept in {db}; try:\n  mirrorwatch --db {db} history {url}")
+
+        console.rule("What the blog copied from the news site")
+        original_url, copy_url = f"{origin.url}/{SEED_ORIGIN}", f"{blog.url}/{SEED_COPY}"
+        render.copies_text(console, copies_report(archive.page(original_url).url, archive.copies(original_url)))
+        report = compare_report(*archive.compare(original_url, copy_url))
+        render.compare_text(console, report)
+        html = workdir / "compare.html"
+        html.write_text(compare_html(report), encoding="utf-8")
+        console.print(f"\nSide-by-side HTML report: {html}")
+    console.print(f"\nThe archive is kept in {db}; try:\n  mirrorwatch --db {db} history {url}\n"
+                  f"  mirrorwatch --db {db} copies {original_url}")
     return workdir
 
 
@@ -118,8 +132,11 @@ def _crawl(console: Console, workdir: Path) -> None:
 
 
 def _pages(console: Console, archive: Archive) -> None:
-    table = Table("source", "page", "versions", "title", "paragraphs")
+    table = Table(expand=True)
+    table.add_column("source", no_wrap=True)
+    table.add_column("versions", no_wrap=True, justify="right")
+    table.add_column("path", no_wrap=True, overflow="ellipsis", ratio=1)
+    table.add_column("title", no_wrap=True, overflow="ellipsis", ratio=1)
     for row in archive.pages_overview():
-        table.add_row(row["source"], Text(row["url"]), str(row["versions"]), Text(row["title"] or "-"),
-                      str(row["paragraphs"]))
+        table.add_row(row["source"], str(row["versions"]), Text(urlsplit(row["url"]).path), Text(row["title"] or "-"))
     console.print(table)
