@@ -23,5 +23,11 @@ test: $(STAMP)
 	-@bash scripts/ensure-chromium.sh
 	$(PY) -m pytest -q $(PYTEST_ARGS)
 
+bench: $(STAMP)
+	@echo "== copy detection quality (generated pairs through the archive) =="
+	$(PY) -m tests.bench.copies_eval
+	@echo "== copy detection at scale (100,000 stored versions) =="
+	$(PY) -m tests.bench.copies_scale
+
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache

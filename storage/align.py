@@ -33,7 +33,6 @@ LINK_MIN_COVERAGE = 0.2
 LINK_MIN_PRECISION = 0.5
 
 _TOKEN = re.compile(r"\w+")
-_SPACE = re.compile(r"\s+")
 
 
 def tokens(paragraph: str) -> list[str]:
@@ -188,7 +187,7 @@ def _components(ties: dict[int, set[int]]) -> list[tuple[list[int], list[int]]]:
 
 def _compare(originals: list[str], copies: list[str]) -> Row:
     o_text, c_text = " ".join(originals), " ".join(copies)
-    if len(originals) == len(copies) == 1 and _SPACE.sub(" ", o_text).strip() == _SPACE.sub(" ", c_text).strip():
+    if len(originals) == len(copies) == 1 and o_text.strip() == c_text.strip():
         return Row("same", o_text, c_text)
     if tokens(o_text) == tokens(c_text):
         return Row("cosmetic", o_text, c_text)
@@ -218,8 +217,10 @@ def _relation(coverage: float, precision: float, summary: Counter) -> str:
         if summary.keys() <= {"same", "cosmetic", "boilerplate"}:
             return "cosmetic"
         return "edited"
-    if precision >= MOSTLY and coverage < MOSTLY:
+    # A copy that adds nothing is an excerpt, one that drops nothing is extended; with
+    # small edits on top, the side within MOSTLY of whole still decides.
+    if precision >= FULL or (precision >= MOSTLY and coverage < MOSTLY):
         return "excerpt"
-    if coverage >= MOSTLY and precision < MOSTLY:
+    if coverage >= FULL or (coverage >= MOSTLY and precision < MOSTLY):
         return "extended"
     return "edited"
