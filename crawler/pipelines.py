@@ -113,10 +113,16 @@ class ArchivePipeline:
         return item
 
     async def _extract(self, item: PageFetched):
+        """The extraction, or None after turning the item into an error capture."""
         started = time.perf_counter()
         future = self.pool.submit(extract, item.body, url=item.url, encoding=item.encoding)
         try:
             return await asyncio.wrap_future(future)
+        except Exception as exc:  # a crashed worker or a parser bug must not lose the fetch
+            log.warning("%s: extraction failed: %r", item.url, exc)
+            self.stats.inc_value("mirrorwatch/extract/failed")
+            item.body, item.error = None, f"extraction failed: {exc!r}"[:1000]
+            return None
         finally:
             self.stats.inc_value("mirrorwatch/extract/calls")
             self.stats.inc_value("mirrorwatch/extract/seconds", time.perf_counter() - started)

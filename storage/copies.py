@@ -122,16 +122,17 @@ def match_page(s: Session, page_id: int, side: Side | None = None) -> list[CopyL
     side = side or load_side(s, page_id)
     if side is None:
         return []
+    # The candidates, and every page already linked (its link must be re-verified, not
+    # dropped just because it fell outside the candidate limit).
+    linked = s.execute(select(CopyLink.original_page_id, CopyLink.copy_page_id).where(
+        or_(CopyLink.original_page_id == page_id, CopyLink.copy_page_id == page_id))).all()
+    others = dict.fromkeys(candidates(s, page_id, side.source.id))
+    others.update(dict.fromkeys(a if b == page_id else b for a, b in linked))
     found = []
-    for other_id in candidates(s, page_id, side.source.id):
+    for other_id in others:
         other = load_side(s, other_id)
         if other is not None and (link := relate(s, side, other)) is not None:
             found.append(link)
-    keep = {link.id for link in found}
-    stale = select(CopyLink.id).where(
-        or_(CopyLink.original_page_id == page_id, CopyLink.copy_page_id == page_id), CopyLink.id.not_in(keep)
-    )
-    s.execute(delete(CopyLink).where(CopyLink.id.in_(stale.scalar_subquery())))
     return found
 
 

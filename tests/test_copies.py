@@ -201,3 +201,17 @@ def test_seed_texts_align_as_an_excerpt():
     assert [r.copy for r in shared[-3:]] == [copy[2], copy[3], copy[5]] or len(shared) >= 5
     assert a.summary["boilerplate"] == len(furniture)
     assert "added" not in a.summary or a.summary["added"] <= 1  # the post's title repeated in its footer
+
+
+def test_links_beyond_the_candidate_limit_survive_a_new_version(archive, monkeypatch):
+    from storage import copies
+
+    archive.ensure_source("relay-2", role="mirror", origin="http://127.0.0.1:9004")
+    archive.ensure_source("relay-3", role="mirror", origin="http://127.0.0.1:9005")
+    put(archive, "port-news", f"{ORIGIN}/a.html", ARTICLE)
+    for n, source in enumerate(("harbour-watch", "relay-2", "relay-3")):
+        put(archive, source, f"http://127.0.0.1:{9002 + n if n == 0 else 9003 + n}/copy/", ARTICLE, minutes=n + 1)
+    assert len(archive.copies(f"{ORIGIN}/a.html")) == 3
+    monkeypatch.setattr(copies, "MAX_CANDIDATES", 1)
+    put(archive, "port-news", f"{ORIGIN}/a.html", ARTICLE + ["A short update was added at noon today."], minutes=10)
+    assert sorted(r["relation"] for r in archive.copies(f"{ORIGIN}/a.html")) == ["excerpt"] * 3

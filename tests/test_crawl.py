@@ -214,3 +214,19 @@ def test_scrapy_crawl_from_the_repo_root(site, ws):
     assert result.returncode == 0, result.stderr[-2000:]
     assert "'mirrorwatch/captures/new-version': 1" in result.stderr
     assert ws.json("history", site.url + A)["versions"][0]["number"] == 1
+
+
+def test_a_non_html_article_url_is_an_error_capture(site, ws):
+    # Links to .pdf files are skipped by Scrapy's link extractor; a sitemap may still list one.
+    site.index(A)
+    site.article(A, "Tram", PARAGRAPHS)
+    (site.root / "articles" / "report.pdf").write_bytes(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n")
+    site.write("sitemap.xml", f"""<?xml version="1.0" encoding="UTF-8"?>
+<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>{site.url}/articles/report.pdf</loc></url></urlset>""")
+    ws.source(site, sitemaps=[site.url + "/sitemap.xml"])
+    result = ws.crawl()
+    assert result["summary"]["errors"] == 1 and result["summary"]["new_versions"] == 1
+    assert "mirrorwatch/extract/calls" in result["stats"] and result["stats"]["mirrorwatch/extract/calls"] == 1
+    with sqlite3.connect(ws.db) as conn:
+        (error,) = conn.execute("select error from capture where outcome = 'error'").fetchone()
+    assert error == "not an HTML page: application/pdf"

@@ -183,17 +183,24 @@ class ArticleSpider(scrapy.Spider):
         if canonical and canonical != url and origin_of(canonical) == self.source.origin:
             aliases.append((canonical, "canonical"))
         headers = response.headers
+        content_type = _header(headers, b"Content-Type")
+        error = None
+        declared = (content_type or "").split(";")[0].strip().lower()
+        if response.status == 200 and (not isinstance(response, TextResponse)
+                                       or (declared and "html" not in declared and "xml" not in declared)):
+            error = f"not an HTML page: {declared or 'no content type'}"
         return PageFetched(
             source=self.source.name,
             url=url,
             fetched_at=_now(),
             status=response.status,
-            body=response.body if response.status == 200 else None,
+            body=response.body if response.status == 200 and error is None else None,
             encoding=getattr(response, "encoding", None),
-            content_type=_header(headers, b"Content-Type"),
+            content_type=content_type,
             etag=_header(headers, b"ETag"),
             last_modified=_header(headers, b"Last-Modified"),
             aliases=aliases,
+            error=error,
         )
 
     def on_error(self, failure) -> Iterator[PageFetched]:
