@@ -1,7 +1,8 @@
 """Fingerprints of a text for finding copies: sampled word-shingle hashes.
 
 Each run of ``SHINGLE`` normalised words is hashed to a signed 64-bit integer
-(the width of a database BIGINT); only hashes ``≡ 0 (mod SAMPLE)`` are kept.
+(the width of a database BIGINT) by a rolling hash over per-word hashes; only
+hashes ``≡ 0 (mod SAMPLE)`` are kept.
 Sampling by value (not by position) keeps the same shingles in every text that
 contains them, so the share of a short excerpt's hashes found in a long
 article estimates its containment, which resemblance (Jaccard) cannot: a
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
+from functools import lru_cache
 
 from storage.align import tokens
 
@@ -28,9 +30,34 @@ def fingerprints(paragraphs: Iterable[str]) -> set[int]:
     words = [w for p in paragraphs for w in tokens(p)]
     if len(words) < SHINGLE:
         return {hash64(" ".join(words))} if words else set()
+    # A polynomial rolling hash over per-word hashes: O(1) per shingle, mixed
+    # (splitmix64) so that sampling by value picks an unbiased subset.
+    word_hashes = [_word_hash(w) for w in words]
+    h = 0
+    for x in word_hashes[:SHINGLE]:
+        h = (h * _BASE + x) & _MASK
     out = set()
-    for i in range(len(words) - SHINGLE + 1):
-        h = hash64(" ".join(words[i : i + SHINGLE]))
-        if h % SAMPLE == 0:
-            out.add(h)
+    for i in range(SHINGLE, len(word_hashes) + 1):
+        m = _mix(h)
+        if m % SAMPLE == 0:
+            out.add(m - _TWO64 if m >= _TWO63 else m)  # signed, for a BIGINT column
+        if i < len(word_hashes):
+            h = ((h - word_hashes[i - SHINGLE] * _TOP) * _BASE + word_hashes[i]) & _MASK
     return out
+
+
+_MASK = (1 << 64) - 1
+_TWO63, _TWO64 = 1 << 63, 1 << 64
+_BASE = 0x100000001B3
+_TOP = pow(_BASE, SHINGLE - 1, _TWO64)
+
+
+@lru_cache(maxsize=1 << 18)
+def _word_hash(word: str) -> int:
+    return int.from_bytes(hashlib.blake2b(word.encode(), digest_size=8).digest(), "big")
+
+
+def _mix(z: int) -> int:
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK
+    return z ^ (z >> 31)
