@@ -70,7 +70,7 @@ def align(original: Sequence[str], copy: Sequence[str], *,
     """Compare two paragraph lists; boilerplate arguments are paragraph indexes to leave out."""
     o_tok, o_par = _flatten(original, original_boilerplate)
     c_tok, c_par = _flatten(copy, copy_boilerplate)
-    links = _match(o_tok, c_tok)  # copy token index -> original token index
+    links = _match(o_tok, c_tok, o_par, c_par)  # copy token index -> original token index
     o_matched = Counter(o_par[i] for i in links.values())
     c_matched = Counter(c_par[j] for j in links)
     # Each copy paragraph is tied to the original paragraphs that give it a fair share of its words.
@@ -107,11 +107,16 @@ def _flatten(paragraphs: Sequence[str], skip: Collection[int]) -> tuple[list[str
     return flat, owner
 
 
-def _match(a: list[str], b: list[str]) -> dict[int, int]:
-    """Runs of >= MIN_RUN equal tokens; repeated on the leftovers to catch moved text."""
-    links: dict[int, int] = {}
-    free_a = list(range(len(a)))
-    free_b = list(range(len(b)))
+def _match(a: list[str], b: list[str], a_par: list[int], b_par: list[int]) -> dict[int, int]:
+    """Runs of >= MIN_RUN equal tokens; repeated on the leftovers to catch moved text.
+
+    Paragraphs whose tokens are equal on both sides are paired first, directly:
+    copies are mostly whole paragraphs, and difflib then only sees the rest.
+    """
+    links = _equal_paragraphs(a, b, a_par, b_par)
+    used = set(links.values())
+    free_a = [i for i in range(len(a)) if i not in used]
+    free_b = [j for j in range(len(b)) if j not in links]
     for _ in range(4):
         sa = [a[i] for i in free_a]
         sb = [b[j] for j in free_b]
@@ -125,6 +130,48 @@ def _match(a: list[str], b: list[str]) -> dict[int, int]:
         used_a = set(links.values())
         free_a = [i for i in free_a if i not in used_a]
         free_b = [j for j in free_b if j not in links]
+    return links
+
+
+def _spans(owner: list[int]) -> dict[int, tuple[int, int]]:
+    spans: dict[int, tuple[int, int]] = {}
+    for i, p in enumerate(owner):
+        start = spans.get(p, (i, i))[0]
+        spans[p] = (start, i + 1)
+    return spans
+
+
+def _equal_paragraphs(a, b, a_par, b_par) -> dict[int, int]:
+    """Pair paragraphs with equal tokens, then their equal neighbours (short headings
+    included, as a continuous run would have taken them); token index links."""
+    a_spans, b_spans = _spans(a_par), _spans(b_par)
+    a_order, b_order = list(a_spans), list(b_spans)
+    text_a = {p: tuple(a[s:e]) for p, (s, e) in a_spans.items()}
+    text_b = {q: tuple(b[s:e]) for q, (s, e) in b_spans.items()}
+    by_text: dict[tuple[str, ...], list[int]] = {}
+    for p in a_order:
+        if len(text_a[p]) >= MIN_RUN:
+            by_text.setdefault(text_a[p], []).append(p)
+    pairs: dict[int, int] = {}  # copy paragraph position -> original paragraph position
+    for qi, q in enumerate(b_order):
+        if by_text.get(text_b[q]):
+            pairs[qi] = a_order.index(by_text[text_b[q]].pop(0))
+    taken = set(pairs.values())
+    grown = True
+    while grown:
+        grown = False
+        for qi, pi in list(pairs.items()):
+            for dq in (-1, 1):
+                qn, pn = qi + dq, pi + dq
+                if (qn not in pairs and pn not in taken and 0 <= qn < len(b_order) and 0 <= pn < len(a_order)
+                        and text_b[b_order[qn]] and text_b[b_order[qn]] == text_a[a_order[pn]]):
+                    pairs[qn] = pn
+                    taken.add(pn)
+                    grown = True
+    links: dict[int, int] = {}
+    for qi, pi in pairs.items():
+        (b_start, b_end), a_start = b_spans[b_order[qi]], a_spans[a_order[pi]][0]
+        links.update({b_start + k: a_start + k for k in range(b_end - b_start)})
     return links
 
 

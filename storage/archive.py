@@ -196,7 +196,7 @@ class Archive:
         )
         s.add(version)
         s.flush()
-        copies.match_page(s, page.id, copies.index_version(s, page, version))
+        copies.match_page(s, page.id, copies.index_version(s, page, version, s.get(Source, page.source_id)))
         return version
 
     def _store_blob(self, s: Session, body: bytes) -> str:

@@ -8,10 +8,9 @@ is boilerplate on a source once it has been seen on at least
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import case, func, insert, select
 from sqlalchemy.orm import Session
 
 from storage.fingerprints import hash64
@@ -27,22 +26,23 @@ def paragraph_hash(paragraph: str) -> int:
     return hash64(normalize_text(paragraph))
 
 
-def remember(s: Session, source_id: int, page_id: int, paragraphs: Sequence[str]) -> None:
-    """Note the paragraphs of a page's new version (idempotent)."""
+def remember(s: Session, source_id: int, page_id: int, paragraphs: Sequence[str], *, first: bool = False) -> None:
+    """Note the paragraphs of a page's new version (idempotent; ``first``: none noted yet)."""
     hashes = {paragraph_hash(p) for p in paragraphs}
-    known = set(s.scalars(select(ParagraphSeen.hash).where(
+    known = set() if first else set(s.scalars(select(ParagraphSeen.hash).where(
         ParagraphSeen.page_id == page_id, ParagraphSeen.source_id == source_id)))
     if new := hashes - known:
         s.execute(insert(ParagraphSeen), [{"source_id": source_id, "hash": h, "page_id": page_id} for h in new])
 
 
-def threshold(s: Session, source_id: int) -> int:
-    pages = s.scalar(select(func.count()).select_from(Page).where(Page.source_id == source_id)) or 0
-    return max(MIN_PAGES, min(MAX_PAGES, math.ceil(SHARE * pages)))
+def _threshold_expr(source_id: int):
+    pages = select(func.count()).select_from(Page).where(Page.source_id == source_id).scalar_subquery()
+    share = pages * SHARE
+    return case((share < MIN_PAGES, MIN_PAGES), (share > MAX_PAGES, MAX_PAGES), else_=share)
 
 
 def boilerplate_indexes(s: Session, source_id: int, paragraphs: Sequence[str]) -> set[int]:
-    """Indexes of the paragraphs that are boilerplate on this source."""
+    """Indexes of the paragraphs that are boilerplate on this source (one query)."""
     hashes = [paragraph_hash(p) for p in paragraphs]
     if not hashes:
         return set()
@@ -50,6 +50,7 @@ def boilerplate_indexes(s: Session, source_id: int, paragraphs: Sequence[str]) -
         select(ParagraphSeen.hash)
         .where(ParagraphSeen.source_id == source_id, ParagraphSeen.hash.in_(set(hashes)))
         .group_by(ParagraphSeen.hash)
-        .having(func.count(ParagraphSeen.page_id) >= threshold(s, source_id))
+        # an integer count reaches ceil(x) exactly when it reaches x
+        .having(func.count(ParagraphSeen.page_id) >= _threshold_expr(source_id))
     ))
     return {i for i, h in enumerate(hashes) if h in frequent}

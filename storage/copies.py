@@ -83,16 +83,18 @@ def load_side(s: Session, page_id: int) -> Side | None:
     return Side(page, version, source, boilerplate.boilerplate_indexes(s, source.id, version.paragraphs))
 
 
-def index_version(s: Session, page: Page, version: Version) -> Side:
+def index_version(s: Session, page: Page, version: Version, source: Source) -> Side:
     """Replace the page's fingerprints with its new version's; returns it as a Side."""
     paragraphs = version.paragraphs
-    boilerplate.remember(s, page.source_id, page.id, paragraphs)
+    first = version.number == 1  # nothing of this page is indexed yet
+    boilerplate.remember(s, page.source_id, page.id, paragraphs, first=first)
     skip = boilerplate.boilerplate_indexes(s, page.source_id, paragraphs)
     hashes = fingerprints(p for i, p in enumerate(paragraphs) if i not in skip)
-    s.execute(delete(Fingerprint).where(Fingerprint.page_id == page.id))
+    if not first:
+        s.execute(delete(Fingerprint).where(Fingerprint.page_id == page.id))
     if hashes:
         s.execute(insert(Fingerprint), [{"hash": h, "page_id": page.id, "source_id": page.source_id} for h in hashes])
-    return Side(page, version, s.get(Source, page.source_id), skip)
+    return Side(page, version, source, skip)
 
 
 def candidates(s: Session, page_id: int, source_id: int) -> list[int]:
@@ -124,8 +126,9 @@ def match_page(s: Session, page_id: int, side: Side | None = None) -> list[CopyL
         return []
     # The candidates, and every page already linked (its link must be re-verified, not
     # dropped just because it fell outside the candidate limit).
-    linked = s.execute(select(CopyLink.original_page_id, CopyLink.copy_page_id).where(
-        or_(CopyLink.original_page_id == page_id, CopyLink.copy_page_id == page_id))).all()
+    linked = [] if side.version.number == 1 else s.execute(
+        select(CopyLink.original_page_id, CopyLink.copy_page_id).where(
+            or_(CopyLink.original_page_id == page_id, CopyLink.copy_page_id == page_id))).all()
     others = dict.fromkeys(candidates(s, page_id, side.source.id))
     others.update(dict.fromkeys(a if b == page_id else b for a, b in linked))
     found = []
