@@ -18,3 +18,4 @@ class PageFetched:
     last_modified: str | None = None
     aliases: list[tuple[str, str]] = field(default_factory=list)
     error: str | None = None
+    listed_modified: str | None = None  # sitemap lastmod / feed date that led here

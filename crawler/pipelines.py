@@ -140,4 +140,5 @@ def _fetch(item: PageFetched) -> Fetch:
         last_modified=item.last_modified,
         aliases=tuple(item.aliases),
         error=item.error,
+        listed_modified=item.listed_modified,
     )

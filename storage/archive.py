@@ -212,6 +212,8 @@ class Archive:
             page = Page(source_id=self._source_id(s, fetch.source), url=url, first_seen_at=fetch.fetched_at)
             s.add(page)
             s.flush()
+        if fetch.listed_modified:
+            page.listed_modified = fetch.listed_modified
         for alias_url, kind in fetch.aliases:
             alias_url = normalize_url(alias_url)
             if alias_url != page.url and self._find_page(s, alias_url) is None:

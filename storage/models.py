@@ -60,6 +60,8 @@ class Page(Base):
     etag: Mapped[str | None] = mapped_column(String(300))
     last_modified: Mapped[str | None] = mapped_column(String(100))
     body_sha256: Mapped[str | None] = mapped_column(SHA256)
+    # When a sitemap (<lastmod>) or feed (pubDate/updated) last said the page changed, as written.
+    listed_modified: Mapped[str | None] = mapped_column(String(64))
 
     source: Mapped[Source] = relationship(back_populates="pages")
     versions: WriteOnlyMapped[Version] = relationship(

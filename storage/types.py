@@ -71,6 +71,7 @@ class Fetch:
     last_modified: str | None = None
     aliases: tuple[tuple[str, str], ...] = ()  # (normalised url, "redirect" | "canonical")
     error: str | None = None
+    listed_modified: str | None = None  # the sitemap's lastmod or the feed's date for this URL
 
 
 @dataclass(frozen=True)

@@ -127,15 +127,22 @@ def test_sitemap_index_and_feed_discovery(site, ws):
 <url><loc>{site.url}/articles/a2.html</loc></url>
 <url><loc>http://elsewhere.invalid/articles/x.html</loc></url></urlset>""")
     site.write("feed.xml", f"""<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>
-<item><title>3</title><link>{site.url}/articles/a3.html</link></item></channel></rss>""")
+<item><title>3</title><link>{site.url}/articles/a3.html</link><pubDate>Fri, 02 Jan 2026 08:00:00 GMT</pubDate></item>
+</channel></rss>""")
     site.write("atom.xml", f"""<?xml version="1.0" encoding="utf-8"?>
 <feed xmlns="http://www.w3.org/2005/Atom"><title>T</title>
-<entry><title>4</title><link rel="alternate" href="{site.url}/articles/a4.html"/></entry></feed>""")
+<entry><title>4</title><link rel="alternate" href="{site.url}/articles/a4.html"/><updated>2026-01-03T09:30:00Z</updated></entry>
+</feed>""")
     ws.source(site, sitemaps=[site.url + "/sitemap.xml"], feeds=[site.url + "/feed.xml", site.url + "/atom.xml"])
     result = ws.crawl()
     assert page_urls(ws) == [f"{site.url}/articles/a{n}.html" for n in range(1, 5)]
     assert result["stats"]["mirrorwatch/discovery/sitemap_urls"] == 2
     assert result["stats"]["mirrorwatch/discovery/feed_urls"] == 2
+    with sqlite3.connect(ws.db) as conn:
+        listed = dict(conn.execute("select url, listed_modified from page"))
+    assert listed == {f"{site.url}/articles/a1.html": "2026-01-01", f"{site.url}/articles/a2.html": None,
+                      f"{site.url}/articles/a3.html": "Fri, 02 Jan 2026 08:00:00 GMT",
+                      f"{site.url}/articles/a4.html": "2026-01-03T09:30:00Z"}
 
 
 def test_off_site_links_and_redirects_are_not_followed(make_site, ws):

@@ -85,7 +85,8 @@ class ArticleSpider(scrapy.Spider):
             return False
         return not any(p.search(url) for p in self._deny)
 
-    def _article(self, url: str, *, depth: int, revisit: bool = False) -> scrapy.Request | None:
+    def _article(self, url: str, *, depth: int, revisit: bool = False,
+                 listed_modified: str | None = None) -> scrapy.Request | None:
         url = normalize_url(url)
         if not revisit:
             if url in self.known:
@@ -106,7 +107,8 @@ class ArticleSpider(scrapy.Spider):
             headers=headers,
             callback=self.parse_page,
             errback=self.on_error,
-            meta={"depth": depth, "article": True, "handle_httpstatus_list": ARTICLE_STATUSES},
+            meta={"depth": depth, "article": True, "handle_httpstatus_list": ARTICLE_STATUSES,
+                  "listed_modified": listed_modified},
         )
 
     def _follow(self, url: str, depth: int) -> scrapy.Request | None:
@@ -152,20 +154,26 @@ class ArticleSpider(scrapy.Spider):
                 yield scrapy.Request(url, callback=self.parse_sitemap, errback=self.on_error)
             elif self.is_article(url):
                 self.crawler.stats.inc_value("mirrorwatch/discovery/sitemap_urls")
-                request = self._article(url, depth=1)
+                request = self._article(url, depth=1, listed_modified=entry.get("lastmod"))
                 if request is not None:
                     yield request
 
     def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
-        links = response.xpath("//item/link/text()").getall()  # RSS
-        links += response.xpath(  # Atom
-            "//*[local-name()='entry']/*[local-name()='link'][not(@rel) or @rel='alternate']/@href"
-        ).getall()
-        for link in links:
+        entries = [(item.xpath("link/text()").get(), item.xpath("pubDate/text()").get())
+                   for item in response.xpath("//item")]  # RSS
+        entries += [  # Atom
+            (entry.xpath("*[local-name()='link'][not(@rel) or @rel='alternate']/@href").get(),
+             entry.xpath("*[local-name()='updated']/text()").get()
+             or entry.xpath("*[local-name()='published']/text()").get())
+            for entry in response.xpath("//*[local-name()='entry']")
+        ]
+        for link, date in entries:
+            if not link:
+                continue
             url = response.urljoin(link.strip())
             if self.is_article(url):
                 self.crawler.stats.inc_value("mirrorwatch/discovery/feed_urls")
-                request = self._article(url, depth=1)
+                request = self._article(url, depth=1, listed_modified=date.strip() if date else None)
                 if request is not None:
                     yield request
 
@@ -201,6 +209,7 @@ class ArticleSpider(scrapy.Spider):
             last_modified=_header(headers, b"Last-Modified"),
             aliases=aliases,
             error=error,
+            listed_modified=response.meta.get("listed_modified"),
         )
 
     def on_error(self, failure) -> Iterator[PageFetched]:
