@@ -16,15 +16,17 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import time
 import zlib
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Engine, func, select
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from storage import copies
-from storage.db import open_engine, session_factory
+from storage.db import insert_ignore, open_engine, session_factory
 from storage.errors import StorageError, UnknownPage
 from storage.history import change_summary
 from storage.align import Alignment
@@ -35,6 +37,7 @@ from storage.types import Extracted, Fetch, KnownPage, utcnow
 log = logging.getLogger(__name__)
 
 GONE_STATUSES = frozenset({404, 410})
+RETRIES = 5
 OUTCOMES = ("new-version", "unchanged", "not-modified", "gone", "error")
 
 
@@ -63,11 +66,10 @@ class Archive:
 
     def ensure_source(self, name: str, *, role: str, origin: str) -> None:
         with self.session.begin() as s:
+            # Crawler processes of one source may start together: insert, or find the other's row.
+            insert_ignore(s, Source, [{"name": name, "role": role, "origin": origin, "created_at": utcnow()}])
             source = s.scalar(select(Source).where(Source.name == name))
-            if source is None:
-                s.add(Source(name=name, role=role, origin=origin, created_at=utcnow()))
-            else:
-                source.role, source.origin = role, origin
+            source.role, source.origin = role, origin
 
     def start_run(self, source: str) -> int:
         with self.session.begin() as s:
@@ -107,7 +109,24 @@ class Archive:
     # -- the write path ----------------------------------------------------
 
     def record(self, fetch: Fetch, extracted: Extracted | None = None, *, run_id: int | None = None) -> Recorded:
-        """Store one fetch; ``extracted`` is needed unless the body is known (see above)."""
+        """Store one fetch; ``extracted`` is needed unless the body is known (see above).
+
+        Several processes may record at once (one archive, many crawlers): rows that
+        others may create at the same moment are inserted with ON CONFLICT DO NOTHING,
+        and a transaction that still loses a race (two processes numbering the same
+        page's next version) is retried, then sees the other's work.
+        """
+        for attempt in range(1, RETRIES + 1):
+            try:
+                return self._record(fetch, extracted, run_id)
+            except (IntegrityError, OperationalError) as exc:
+                if attempt == RETRIES or (isinstance(exc, OperationalError) and not _transient(exc)):
+                    raise
+                log.info("%s: lost a race with another writer (%s), retrying", fetch.url, type(exc.orig).__name__)
+                time.sleep(0.05 * attempt)
+        raise AssertionError("unreachable")
+
+    def _record(self, fetch: Fetch, extracted: Extracted | None, run_id: int | None) -> Recorded:
         with self.session.begin() as s:
             page = self._page_for(s, fetch)
             capture = Capture(
@@ -201,24 +220,25 @@ class Archive:
 
     def _store_blob(self, s: Session, body: bytes) -> str:
         digest = _sha256(body)
-        if s.get(Blob, digest) is None:
-            s.add(Blob(sha256=digest, size=len(body), data=zlib.compress(body, 6), stored_at=utcnow()))
+        if s.scalar(select(Blob.sha256).where(Blob.sha256 == digest)) is None:  # not the body itself
+            insert_ignore(s, Blob, [{"sha256": digest, "size": len(body), "data": zlib.compress(body, 6),
+                                     "stored_at": utcnow()}])
         return digest
 
     def _page_for(self, s: Session, fetch: Fetch) -> Page:
         url = normalize_url(fetch.url)
         page = self._find_page(s, url)
         if page is None:
-            page = Page(source_id=self._source_id(s, fetch.source), url=url, first_seen_at=fetch.fetched_at)
-            s.add(page)
-            s.flush()
+            insert_ignore(s, Page, [{"source_id": self._source_id(s, fetch.source), "url": url,
+                                     "first_seen_at": fetch.fetched_at}])
+            page = s.scalar(select(Page).where(Page.url == url))
         if fetch.listed_modified:
             page.listed_modified = fetch.listed_modified
         for alias_url, kind in fetch.aliases:
             alias_url = normalize_url(alias_url)
             if alias_url != page.url and self._find_page(s, alias_url) is None:
-                s.add(PageAlias(page_id=page.id, url=alias_url, kind=kind, first_seen_at=fetch.fetched_at))
-                s.flush()
+                insert_ignore(s, PageAlias, [{"page_id": page.id, "url": alias_url, "kind": kind,
+                                              "first_seen_at": fetch.fetched_at}])
         return page
 
     # -- lookups -------------------------------------------------------------
@@ -325,6 +345,12 @@ class Archive:
                 model.__tablename__: s.scalar(select(func.count()).select_from(model))
                 for model in (Source, Page, Capture, Version, Blob)
             }
+
+
+def _transient(exc: OperationalError) -> bool:
+    """A deadlock or serialisation failure, or SQLite still busy: worth another try."""
+    code = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
+    return code in ("40P01", "40001") or "database is locked" in str(exc.orig)
 
 
 def _sha256(body: bytes) -> str:

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import case, func, insert, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
+from storage.db import insert_ignore
 from storage.fingerprints import hash64
 from storage.models import Page, ParagraphSeen
 from storage.normalize import normalize_text
@@ -32,7 +33,7 @@ def remember(s: Session, source_id: int, page_id: int, paragraphs: Sequence[str]
     known = set() if first else set(s.scalars(select(ParagraphSeen.hash).where(
         ParagraphSeen.page_id == page_id, ParagraphSeen.source_id == source_id)))
     if new := hashes - known:
-        s.execute(insert(ParagraphSeen), [{"source_id": source_id, "hash": h, "page_id": page_id} for h in new])
+        insert_ignore(s, ParagraphSeen, [{"source_id": source_id, "hash": h, "page_id": page_id} for h in new])
 
 
 def _threshold_expr(source_id: int):

@@ -102,3 +102,17 @@ def open_engine(url: str | None, *, migrate: bool = True) -> Engine:
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
+
+
+def insert_ignore(s: Session, model, rows: list[dict]) -> None:
+    """INSERT ... ON CONFLICT DO NOTHING: rows another writer may create at the same time."""
+    if not rows:
+        return
+    dialect = s.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    elif dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert
+    else:
+        raise StorageError(f"unsupported database {dialect!r}: use SQLite or PostgreSQL")
+    s.execute(insert(model).on_conflict_do_nothing(), rows)
