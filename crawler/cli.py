@@ -139,6 +139,26 @@ def _stats(stats: dict) -> dict:
 
 
 @cli.command()
+@click.option("--source", help="Only the runs of this source.")
+@click.option("--limit", type=click.IntRange(1), default=50, show_default=True, help="How many runs, newest first.")
+@format_option
+@pass_ctx
+@user_errors
+def runs(ctx: Context, source: str | None, limit: int, fmt: str) -> None:
+    """Past crawl runs and their figures, newest first.
+
+    \b
+    Example:
+      mirrorwatch runs --source example-news --limit 10
+    """
+    rows = ctx.archive().runs(source=source, limit=limit)
+    if fmt == "json":
+        click.echo(json.dumps({"runs": rows}, indent=2))
+    else:
+        render.runs_table(Console(), rows)
+
+
+@cli.command()
 @click.argument("url")
 @format_option
 @pass_ctx

@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Iterator
 
+from rich import box
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -50,6 +51,22 @@ def crawl_summary(console: Console, rows: list[dict]) -> None:
         table.add_row(r["source"], *(str(r[k]) for k in ("fetched", "new_versions", "unchanged",
                                                           "not_modified", "gone", "errors")),
                       r["finish_reason"] or "-")
+    console.print(table)
+
+
+def runs_table(console: Console, rows: list[dict]) -> None:
+    if not rows:
+        console.print("no crawl runs yet")
+        return
+    table = Table(caption="new: new versions; same: unchanged; 304: not modified", box=box.SIMPLE_HEAD,
+                  padding=(0, 1), pad_edge=False, collapse_padding=True)
+    for header in ("run", "source", "started (UTC)", "status"):
+        table.add_column(header, no_wrap=True)
+    for header in ("pages", "new", "same", "304", "gone", "errors"):
+        table.add_column(header, justify="right", min_width=len(header))
+    for r in rows:
+        table.add_row(str(r["id"]), r["source"], r["started_at"][:16].replace("T", " "), r["status"],
+                      *(str(r[k]) for k in ("fetched", "new_version", "unchanged", "not_modified", "gone", "error")))
     console.print(table)
 
 

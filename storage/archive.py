@@ -297,6 +297,30 @@ class Archive:
                 for name, url, count, title, text in s.execute(query)
             ]
 
+    def runs(self, *, source: str | None = None, limit: int = 50) -> list[dict]:
+        """Crawl runs, newest first, with the outcome counts from their stats."""
+        query = select(CrawlRun, Source.name).join(Source).order_by(CrawlRun.id.desc()).limit(limit)
+        if source is not None:
+            query = query.where(Source.name == source)
+        with self.session() as s:
+            rows = s.execute(query).all()
+        out = []
+        for run, name in rows:
+            stats = run.stats or {}
+            counts = {outcome: int(stats.get(f"mirrorwatch/captures/{outcome}", 0)) for outcome in OUTCOMES}
+            out.append({
+                "id": run.id,
+                "source": name,
+                "started_at": run.started_at.isoformat(),
+                "finished_at": run.finished_at.isoformat() if run.finished_at else None,
+                "status": run.status,
+                "finish_reason": run.finish_reason,
+                "fetched": sum(counts.values()),
+                **{outcome.replace("-", "_"): n for outcome, n in counts.items()},
+                "extractions": int(stats.get("mirrorwatch/extract/calls", 0)),
+            })
+        return out
+
     # -- copies -----------------------------------------------------------
 
     def refresh_links(self, source: str) -> int:

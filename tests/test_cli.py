@@ -114,3 +114,19 @@ def test_every_command_is_in_the_readme():
         assert f"mirrorwatch {name}" in readme, f"README.md does not describe `mirrorwatch {name}`"
         for sub in getattr(command, "commands", {}):
             assert f"mirrorwatch {name} {sub}" in readme
+
+
+def test_runs_lists_each_crawl_with_its_outcomes(site, ws):
+    site.index(A)
+    site.article(A, "Tram", PARAGRAPHS)
+    ws.source(site, name="gazette")
+    ws.crawl()
+    ws.crawl()
+    runs = ws.json("runs")["runs"]
+    assert [r["id"] for r in runs] == [2, 1]
+    latest, first = runs
+    assert (first["source"], first["status"], first["finish_reason"]) == ("gazette", "finished", "finished")
+    assert (first["fetched"], first["new_version"], first["extractions"]) == (1, 1, 1)
+    assert (latest["fetched"], latest["not_modified"], latest["new_version"], latest["extractions"]) == (1, 1, 0, 0)
+    assert ws.json("runs", "--source", "nothing")["runs"] == []
+    assert "gazette" in ws.run("runs").stdout
