@@ -133,7 +133,7 @@ def _parse(entry: object, where: str) -> Source:
             if parts.scheme not in ("http", "https") or not parts.hostname:
                 raise fail(key, f"not an http(s) URL: {url!r}")
             try:
-                parts.port
+                _ = parts.port  # urlsplit checks the port only when it is read
             except ValueError:
                 raise fail(key, f"bad port in {url!r}") from None
             origins.add(origin_of(url))

@@ -71,7 +71,6 @@ def align(original: Sequence[str], copy: Sequence[str], *,
     o_tok, o_par = _flatten(original, original_boilerplate)
     c_tok, c_par = _flatten(copy, copy_boilerplate)
     links = _match(o_tok, c_tok, o_par, c_par)  # copy token index -> original token index
-    o_matched = Counter(o_par[i] for i in links.values())
     c_matched = Counter(c_par[j] for j in links)
     # Each copy paragraph is tied to the original paragraphs that give it a fair share of its words.
     edges: dict[int, set[int]] = {}
