@@ -45,12 +45,25 @@ def sources_table(console: Console, rows: list[dict]) -> None:
     console.print(table)
 
 
+OUTCOME_CAPTION = "new: new versions · same: unchanged · 304: not modified"
+
+
+def _outcome_table(*leading: str) -> Table:
+    """A table of text columns then outcome counts, narrow enough for 80 columns."""
+    table = Table(caption=OUTCOME_CAPTION, box=box.SIMPLE_HEAD, padding=(0, 1), pad_edge=False,
+                  collapse_padding=True)
+    for header in leading:
+        table.add_column(header, no_wrap=True)
+    for header in ("pages", "new", "same", "304", "gone", "errors"):
+        table.add_column(header, justify="right", min_width=len(header))
+    return table
+
+
 def crawl_summary(console: Console, rows: list[dict]) -> None:
-    table = Table("source", "fetched", "new versions", "unchanged", "not modified", "gone", "errors", "finish")
+    table = _outcome_table("source", "finish")
     for r in rows:
-        table.add_row(r["source"], *(str(r[k]) for k in ("fetched", "new_versions", "unchanged",
-                                                          "not_modified", "gone", "errors")),
-                      r["finish_reason"] or "-")
+        table.add_row(r["source"], r["finish_reason"] or "-",
+                      *(str(r[k]) for k in ("fetched", "new_versions", "unchanged", "not_modified", "gone", "errors")))
     console.print(table)
 
 
@@ -58,12 +71,7 @@ def runs_table(console: Console, rows: list[dict]) -> None:
     if not rows:
         console.print("no crawl runs yet")
         return
-    table = Table(caption="new: new versions; same: unchanged; 304: not modified", box=box.SIMPLE_HEAD,
-                  padding=(0, 1), pad_edge=False, collapse_padding=True)
-    for header in ("run", "source", "started (UTC)", "status"):
-        table.add_column(header, no_wrap=True)
-    for header in ("pages", "new", "same", "304", "gone", "errors"):
-        table.add_column(header, justify="right", min_width=len(header))
+    table = _outcome_table("run", "source", "started (UTC)", "status")
     for r in rows:
         table.add_row(str(r["id"]), r["source"], r["started_at"][:16].replace("T", " "), r["status"],
                       *(str(r[k]) for k in ("fetched", "new_version", "unchanged", "not_modified", "gone", "error")))
