@@ -3,15 +3,21 @@
 ``SameOriginMiddleware`` keeps a crawl on its source's own scheme, host and
 port, redirects included. Scrapy's OffsiteMiddleware compares host names only,
 which would let a crawl of 127.0.0.1:8001 wander onto 127.0.0.1:8002.
+
+``RedirectAliasMiddleware`` notes every on-site redirect (from → to) as it comes
+back, before Scrapy's RedirectMiddleware follows it: the redirected request may
+be dropped as a duplicate of a page already fetched, and the alias would be lost.
+The pipeline stores the notes when the crawl closes.
 """
 
 from __future__ import annotations
 
 import logging
+from urllib.parse import urljoin
 
 from scrapy.exceptions import IgnoreRequest
 
-from storage.normalize import origin_of
+from storage.normalize import normalize_url, origin_of
 
 log = logging.getLogger(__name__)
 
@@ -31,3 +37,22 @@ class SameOriginMiddleware:
             log.debug("ignoring off-site request %s", request.url)
             raise IgnoreRequest(f"off-site: {request.url}")
         return None
+
+
+class RedirectAliasMiddleware:
+    def __init__(self, crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def process_response(self, request, response):
+        location = response.headers.get(b"Location")
+        spider = self.crawler.spider
+        if 300 <= response.status < 400 and location and hasattr(spider, "redirects"):
+            target = normalize_url(urljoin(request.url, location.decode("latin-1")))
+            source = normalize_url(request.url)
+            if target != source and origin_of(target) == origin_of(source) == spider.source.origin:
+                spider.redirects[source] = target
+        return response

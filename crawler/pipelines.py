@@ -91,6 +91,8 @@ class ArchivePipeline:
     def spider_closed(self, spider, reason: str) -> None:
         if self.run_id is None:
             return
+        # Redirects seen in this crawl, including those whose target was a duplicate request.
+        self.stats.set_value("mirrorwatch/aliases/redirects_added", self.archive.add_redirects(spider.redirects))
         # Boilerplate learned during this crawl can change what the stored links say.
         self.stats.set_value("mirrorwatch/copies/links_refreshed", self.archive.refresh_links(spider.source.name))
         status = "finished" if reason == "finished" else ("interrupted" if reason == "shutdown" else "failed")

@@ -50,6 +50,8 @@ REMOTE_CONTROL_ENABLED = False
 
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.SameOriginMiddleware": 50,
+    # Above RedirectMiddleware (600): sees each 3xx response before it is followed.
+    "crawler.middlewares.RedirectAliasMiddleware": 650,
 }
 ITEM_PIPELINES = {
     "crawler.pipelines.ArchivePipeline": 300,

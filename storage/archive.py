@@ -240,6 +240,25 @@ class Archive(Queries):
                                               "first_seen_at": fetch.fetched_at}])
         return page
 
+    def add_redirects(self, redirects: dict[str, str]) -> int:
+        """Store redirects (from → to) as aliases of the pages they lead to; returns how many
+        were new. Chains resolve to their end; targets not archived (not articles) are skipped."""
+        added = 0
+        with self.session.begin() as s:
+            for source, target in redirects.items():
+                seen = {source}
+                while target in redirects and target not in seen:  # follow a chain to its end
+                    seen.add(target)
+                    target = redirects[target]
+                page = self._find_page(s, normalize_url(target))
+                source = normalize_url(source)
+                if page is None or source == page.url or self._find_page(s, source) is not None:
+                    continue
+                insert_ignore(s, PageAlias, [{"page_id": page.id, "url": source, "kind": "redirect",
+                                              "first_seen_at": utcnow()}])
+                added += 1
+        return added
+
     # -- copies -----------------------------------------------------------
 
     def refresh_links(self, source: str) -> int:

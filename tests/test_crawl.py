@@ -237,3 +237,20 @@ def test_a_non_html_article_url_is_an_error_capture(site, ws):
     with sqlite3.connect(ws.db) as conn:
         (error,) = conn.execute("select error from capture where outcome = 'error'").fetchone()
     assert error == "not an HTML page: application/pdf"
+
+
+def test_redirect_to_a_page_already_fetched_is_still_an_alias(site, ws):
+    site.article(A, "Tram", PARAGRAPHS)
+    site.index(A)
+    ws.source(site)
+    ws.crawl()
+    # Next crawl: the known page is re-checked first, then a new link redirects to it;
+    # the redirected request is a duplicate and dropped, but the redirect is still noted.
+    site.write("_redirects", f"/old/tram.html {A} 301\n")
+    site.index(A, "/old/tram.html")
+    result = ws.crawl()
+    assert result["stats"]["dupefilter/filtered"] >= 1
+    assert result["stats"]["mirrorwatch/aliases/redirects_added"] == 1
+    with sqlite3.connect(ws.db) as conn:
+        assert conn.execute("select url, kind from page_alias").fetchall() == [(f"{site.url}/old/tram.html", "redirect")]
+    assert ws.json("history", f"{site.url}/old/tram.html")["url"] == site.url + A

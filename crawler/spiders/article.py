@@ -41,6 +41,7 @@ class ArticleSpider(scrapy.Spider):
         self.sources_path = sources
         self.source: Source  # set in from_crawler
         self.known: dict[str, KnownPage] = {}
+        self.redirects: dict[str, str] = {}  # from → to, noted by RedirectAliasMiddleware
         self.articles_scheduled = 0
 
     @classmethod
