@@ -6,53 +6,20 @@ become one line on stderr and exit status 1; nothing here prints a traceback.
 
 from __future__ import annotations
 
-import functools
 import json
 import logging
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 import click
 from rich.console import Console
 
 from crawler import render
-from crawler.sources import DEFAULT_SOURCES, SourcesError, load_sources, select_sources
-from storage.archive import Archive
+from crawler.cliutil import (Context, emit, format_option, output_option, pass_ctx, report_format_option,
+                             user_errors)
+from crawler.sources import DEFAULT_SOURCES, load_sources, select_sources
 from storage.db import DEFAULT_DB, database_url, open_engine, upgrade
-from storage.errors import StorageError
 from storage.reports.copies import compare_html, compare_report, copies_html, copies_report
-
-FORMATS = click.Choice(["text", "json"])
-REPORT_FORMATS = click.Choice(["text", "json", "html"])
-
-
-class Context:
-    def __init__(self, db: str, sources: str, verbose: int):
-        self.db = db
-        self.sources = sources
-        self.verbose = verbose
-
-    def archive(self) -> Archive:
-        return Archive.open(self.db)
-
-
-def user_errors(func):
-    """Turn the library's user-facing errors into one line and exit status 1."""
-
-    @functools.wraps(func)
-    def wrapper(*args, **kwargs):
-        try:
-            return func(*args, **kwargs)
-        except (StorageError, SourcesError) as exc:
-            raise click.ClickException(str(exc)) from None
-
-    return wrapper
-
-
-def format_option(func):
-    return click.option("--format", "fmt", type=FORMATS, default="text", show_default=True,
-                        help="Output format; json is machine-readable, on stdout.")(func)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -77,9 +44,6 @@ def cli(ctx: click.Context, db: str, sources: str, verbose: int) -> None:
     handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
     logging.getLogger().addHandler(handler)
     logging.getLogger().setLevel(handler.level)
-
-
-pass_ctx = click.pass_obj
 
 
 @cli.command()
@@ -202,29 +166,9 @@ def diff(ctx: Context, url: str, from_: int | None, to: int | None, fmt: str) ->
         render.diff_text(Console(), data)
 
 
-def _emit(fmt: str, data: dict, text: Callable[[Console, dict], None], html: Callable[[dict], str],
-          output: Path | None) -> None:
-    if fmt == "json":
-        out = json.dumps(data, indent=2, ensure_ascii=False)
-    elif fmt == "html":
-        out = html(data)
-    else:
-        console = Console(file=open(output, "w", encoding="utf-8")) if output else Console()  # noqa: SIM115
-        text(console, data)
-        return
-    if output:
-        output.write_text(out + "\n", encoding="utf-8")
-    else:
-        click.echo(out)
-
-
-output_option = click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-                             help="Write the report to this file instead of stdout.")
-
-
 @cli.command()
 @click.argument("url")
-@click.option("--format", "fmt", type=REPORT_FORMATS, default="text", show_default=True, help="Output format.")
+@report_format_option
 @output_option
 @pass_ctx
 @user_errors
@@ -237,13 +181,13 @@ def copies(ctx: Context, url: str, fmt: str, output: Path | None) -> None:
     """
     archive = ctx.archive()
     data = copies_report(archive.page(url).url, archive.copies(url))
-    _emit(fmt, data, render.copies_text, copies_html, output)
+    emit(fmt, data, render.copies_text, copies_html, output)
 
 
 @cli.command()
 @click.argument("url_a")
 @click.argument("url_b")
-@click.option("--format", "fmt", type=REPORT_FORMATS, default="text", show_default=True, help="Output format.")
+@report_format_option
 @output_option
 @pass_ctx
 @user_errors
@@ -255,7 +199,7 @@ def compare(ctx: Context, url_a: str, url_b: str, fmt: str, output: Path | None)
       mirrorwatch compare https://news.example.org/a.html https://blog.example.net/2026/01/02/a/ --format html -o a.html
     """
     data = compare_report(*ctx.archive().compare(url_a, url_b))
-    _emit(fmt, data, render.compare_text, compare_html, output)
+    emit(fmt, data, render.compare_text, compare_html, output)
 
 
 @cli.group()
@@ -296,6 +240,9 @@ def demo(workdir: Path | None) -> None:
         run_demo(Console(), workdir)
     except DemoError as exc:
         raise click.ClickException(str(exc)) from None
+
+
+# Commands defined in modules of their own (crawler/cli_*.py) are registered below.
 
 
 def main() -> None:

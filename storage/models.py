@@ -62,6 +62,8 @@ class Page(Base):
     body_sha256: Mapped[str | None] = mapped_column(SHA256)
     # When a sitemap (<lastmod>) or feed (pubDate/updated) last said the page changed, as written.
     listed_modified: Mapped[str | None] = mapped_column(String(64))
+    # When the re-check policy next wants this page fetched (None: at the next crawl).
+    next_due_at: Mapped[datetime | None] = mapped_column(index=True)
 
     source: Mapped[Source] = relationship(back_populates="pages")
     versions: WriteOnlyMapped[Version] = relationship(
@@ -125,6 +127,8 @@ class Capture(Base):
     etag: Mapped[str | None] = mapped_column(String(300))
     last_modified: Mapped[str | None] = mapped_column(String(100))
     error: Mapped[str | None] = mapped_column(Text)
+    # The response headers as received ([[name, value], ...] in order), for WARC export.
+    headers: Mapped[list[Any] | None] = mapped_column(JSON)
     # The version this capture created or confirmed (None for gone and error).
     version_id: Mapped[int | None] = mapped_column(
         ForeignKey("version.id", use_alter=True), index=True
@@ -158,6 +162,10 @@ class Version(Base):
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("version.id"))
     reverts_to_id: Mapped[int | None] = mapped_column(ForeignKey("version.id"))
     change: Mapped[dict[str, Any] | None]  # ChangeSummary against the parent
+    # What kind of change this version is against its parent (typo, title, rewrite, ...) and
+    # how much it matters (0..1); None for a first version.
+    change_class: Mapped[str | None] = mapped_column(String(32), index=True)
+    significance: Mapped[float | None] = mapped_column(Float)
     # Declared attribution: {"names": publishers named as the source, "links": outbound URLs}
     attribution: Mapped[dict[str, Any] | None]
 

@@ -1,0 +1,82 @@
+"""What the CLI's commands share: the context, common options, error handling, output.
+
+Each group of commands lives in a module of its own (``crawler/cli.py`` for the
+archive's core commands); all of them use these pieces so that ``--format``,
+``-o`` and the one-line errors behave alike everywhere.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import click
+from rich.console import Console
+
+from crawler.sources import SourcesError
+from storage.archive import Archive
+from storage.errors import StorageError
+
+FORMATS = click.Choice(["text", "json"])
+REPORT_FORMATS = click.Choice(["text", "json", "html"])
+
+
+class Context:
+    """The global options, handed to every command by ``pass_ctx``."""
+
+    def __init__(self, db: str, sources: str, verbose: int):
+        self.db = db
+        self.sources = sources
+        self.verbose = verbose
+
+    def archive(self) -> Archive:
+        return Archive.open(self.db)
+
+
+pass_ctx = click.pass_obj
+
+
+def user_errors(func):
+    """Turn the library's user-facing errors into one line and exit status 1."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except (StorageError, SourcesError) as exc:
+            raise click.ClickException(str(exc)) from None
+
+    return wrapper
+
+
+def format_option(func):
+    return click.option("--format", "fmt", type=FORMATS, default="text", show_default=True,
+                        help="Output format; json is machine-readable, on stdout.")(func)
+
+
+def report_format_option(func):
+    return click.option("--format", "fmt", type=REPORT_FORMATS, default="text", show_default=True,
+                        help="Output format.")(func)
+
+
+output_option = click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+                             help="Write the report to this file instead of stdout.")
+
+
+def emit(fmt: str, data: dict, text: Callable[[Console, dict], None], html: Callable[[dict], str] | None,
+         output: Path | None) -> None:
+    """Write ``data`` as JSON, HTML or text, to ``output`` or stdout."""
+    if fmt == "json":
+        out = json.dumps(data, indent=2, ensure_ascii=False)
+    elif fmt == "html" and html is not None:
+        out = html(data)
+    else:
+        console = Console(file=open(output, "w", encoding="utf-8")) if output else Console()  # noqa: SIM115
+        text(console, data)
+        return
+    if output:
+        output.write_text(out + "\n", encoding="utf-8")
+    else:
+        click.echo(out)
