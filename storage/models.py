@@ -141,7 +141,11 @@ class Version(Base):
     """An extracted state of a page; a new one only when the normalised text changed."""
 
     __tablename__ = "version"
-    __table_args__ = (UniqueConstraint("page_id", "number"),)
+    __table_args__ = (
+        UniqueConstraint("page_id", "number"),
+        # The change list walks versions newest first and pages by (captured_at, id).
+        Index("ix_version_captured_at_id", "captured_at", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     page_id: Mapped[int] = mapped_column(ForeignKey("page.id"))
