@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import bindparam, or_, select, text
+from sqlalchemy import bindparam, select, text
 from sqlalchemy.orm import Session
 
 from storage.models import Page, Source, Version
@@ -27,9 +27,10 @@ from storage.models import Page, Source, Version
 # Objects the migrations create outside the models (FTS5 table and its shadow tables, the
 # expression index); schema comparisons (Alembic autogenerate, tests) must ignore them.
 FTS_TABLE = "version_fts"
-PG_FULLTEXT_INDEX = "ix_version_fulltext"
-# Must stay identical to the indexed expression in migration 0005.
+PG_INDEXES = ("ix_version_fulltext", "ix_version_title_fulltext")
+# Must stay identical to the indexed expressions in migration 0005.
 PG_DOCUMENT = "to_tsvector('simple'::regconfig, coalesce(v.title, '') || ' ' || v.text)"
+PG_TITLE_DOCUMENT = "to_tsvector('simple'::regconfig, coalesce(v.title, ''))"
 
 START, STOP = "\x02", "\x03"  # passage markers; control characters never occur in stored text
 SNIPPET_WORDS = 24
@@ -40,7 +41,7 @@ def include_object(obj, name, type_, reflected, compare_to) -> bool:
     """Alembic ``include_object``: leave out the search objects the models do not describe."""
     if type_ == "table" and name and name.startswith(FTS_TABLE):
         return False
-    return not (type_ == "index" and name == PG_FULLTEXT_INDEX)
+    return not (type_ == "index" and name in PG_INDEXES)
 
 
 def words(query: str) -> list[str]:
@@ -49,12 +50,33 @@ def words(query: str) -> list[str]:
 
 
 def find_pages(s: Session, query: str, *, limit: int = 20) -> list[dict]:
-    """Pages whose URL, or the title of any of their versions, contains the query."""
+    """Pages whose URL contains the query, or whose current title holds its words (the last
+    one as a prefix: ``tram li`` finds "Tram line"), by URL.
+
+    Titles are searched through the full-text indexes: a substring scan of ``version`` would
+    read every (wide) row of the table.
+    """
     query = query.strip()
     if not query:
         return []
+    dialect = s.get_bind().dialect.name
     pattern = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    titled = select(Version.id).where(Version.page_id == Page.id, Version.title.ilike(pattern, escape="\\"))
+    # SQLite's LIKE ignores ASCII case already and lower() would only slow it down.
+    by_url = Page.url.like(pattern, escape="\\") if dialect == "sqlite" else Page.url.ilike(pattern, escape="\\")
+    ids = set(s.scalars(select(Page.id).where(by_url).order_by(Page.url).limit(limit)))
+    terms = words(query)
+    if terms and dialect == "sqlite":
+        match = "title : (" + " ".join('"' + t.replace('"', '""') + '"' for t in terms) + "*)"
+        ids |= set(s.scalars(text(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :m LIMIT :n"),
+                             {"m": match, "n": limit}))
+    elif terms and dialect == "postgresql":
+        tsquery = " & ".join(terms) + ":*"
+        ids |= set(s.scalars(text(
+            f"""SELECT v.page_id FROM version v WHERE {PG_TITLE_DOCUMENT} @@ to_tsquery('simple', :q)
+                AND v.number = (SELECT max(number) FROM version c WHERE c.page_id = v.page_id) LIMIT :n"""),
+            {"q": tsquery, "n": limit}))
+    if not ids:
+        return []
     current = (
         select(Version.title)
         .where(Version.page_id == Page.id)
@@ -65,7 +87,7 @@ def find_pages(s: Session, query: str, *, limit: int = 20) -> list[dict]:
     rows = s.execute(
         select(Page.url, Source.name, current)
         .join(Source, Source.id == Page.source_id)
-        .where(or_(Page.url.ilike(pattern, escape="\\"), titled.exists()))
+        .where(Page.id.in_(ids))
         .order_by(Page.url)
         .limit(limit)
     )

@@ -143,8 +143,11 @@ class Version(Base):
     __tablename__ = "version"
     __table_args__ = (
         UniqueConstraint("page_id", "number"),
-        # The change list walks versions newest first and pages by (captured_at, id).
-        Index("ix_version_captured_at_id", "captured_at", "id"),
+        # The change list walks versions newest first and pages by (captured_at, id); the other
+        # columns let SQLite apply its filters inside the index, without reading the (wide) rows.
+        Index("ix_version_changes", "captured_at", "id", "page_id", "number", "change_class", "significance"),
+        # The change list filtered by class: the equality and the order from one index.
+        Index("ix_version_class_changes", "change_class", "captured_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

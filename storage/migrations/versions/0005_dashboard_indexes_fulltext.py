@@ -1,8 +1,8 @@
-"""dashboard: change-list index on version(captured_at, id), full-text search of current texts
+"""dashboard: change-list indexes on version, full-text search of current texts and titles
 
 SQLite: an FTS5 table ``version_fts`` (rowid = page id) holding each page's current title and
 text, kept in step by triggers on ``version`` so every write path (crawl, import, re-extract)
-feeds it. PostgreSQL: a GIN index on the ``to_tsvector`` of title and text.
+feeds it. PostgreSQL: GIN indexes on the ``to_tsvector`` of title and text, and of the title.
 
 Revision ID: 0005
 Revises: 0004
@@ -47,13 +47,16 @@ SQLITE_DOWN = [
 PG_UP = [
     "CREATE INDEX ix_version_fulltext ON version "
     "USING gin (to_tsvector('simple'::regconfig, coalesce(title, '') || ' ' || text))",
+    "CREATE INDEX ix_version_title_fulltext ON version USING gin (to_tsvector('simple'::regconfig, coalesce(title, '')))",
 ]
-PG_DOWN = ["DROP INDEX IF EXISTS ix_version_fulltext"]
+PG_DOWN = ["DROP INDEX IF EXISTS ix_version_title_fulltext", "DROP INDEX IF EXISTS ix_version_fulltext"]
 
 
 def upgrade() -> None:
     with op.batch_alter_table('version', schema=None) as batch_op:
-        batch_op.create_index('ix_version_captured_at_id', ['captured_at', 'id'], unique=False)
+        batch_op.create_index('ix_version_changes', ['captured_at', 'id', 'page_id', 'number', 'change_class',
+                                                     'significance'], unique=False)
+        batch_op.create_index('ix_version_class_changes', ['change_class', 'captured_at', 'id'], unique=False)
     dialect = op.get_bind().dialect.name
     for statement in SQLITE_UP if dialect == 'sqlite' else PG_UP if dialect == 'postgresql' else []:
         op.execute(statement)
@@ -64,4 +67,5 @@ def downgrade() -> None:
     for statement in SQLITE_DOWN if dialect == 'sqlite' else PG_DOWN if dialect == 'postgresql' else []:
         op.execute(statement)
     with op.batch_alter_table('version', schema=None) as batch_op:
-        batch_op.drop_index('ix_version_captured_at_id')
+        batch_op.drop_index('ix_version_class_changes')
+        batch_op.drop_index('ix_version_changes')
