@@ -147,7 +147,7 @@ class Version(Base):
         # columns let SQLite apply its filters inside the index, without reading the (wide) rows.
         Index("ix_version_changes", "captured_at", "id", "page_id", "number", "change_class", "significance"),
         # The change list filtered by class: the equality and the order from one index.
-        Index("ix_version_class_changes", "change_class", "captured_at", "id"),
+        Index("ix_version_class_changes", "change_class", "captured_at", "id", "page_id", "significance"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

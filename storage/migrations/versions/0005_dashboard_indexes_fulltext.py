@@ -56,7 +56,8 @@ def upgrade() -> None:
     with op.batch_alter_table('version', schema=None) as batch_op:
         batch_op.create_index('ix_version_changes', ['captured_at', 'id', 'page_id', 'number', 'change_class',
                                                      'significance'], unique=False)
-        batch_op.create_index('ix_version_class_changes', ['change_class', 'captured_at', 'id'], unique=False)
+        batch_op.create_index('ix_version_class_changes', ['change_class', 'captured_at', 'id', 'page_id',
+                                                           'significance'], unique=False)
     dialect = op.get_bind().dialect.name
     for statement in SQLITE_UP if dialect == 'sqlite' else PG_UP if dialect == 'postgresql' else []:
         op.execute(statement)
