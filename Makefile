@@ -19,7 +19,7 @@ demo: $(STAMP)
 	$(VENV)/bin/mirrorwatch demo
 
 test: $(STAMP)
-	@# Headless Chromium for the HTML report test; without it that test skips (fails under CI=true).
+	@# Headless Chromium + chromedriver for the browser tests; without them those skip (fail under CI=true).
 	-@bash scripts/ensure-chromium.sh
 	$(PY) -m pytest -q $(PYTEST_ARGS)
 
@@ -28,6 +28,8 @@ bench: $(STAMP)
 	$(PY) -m tests.bench.copies_eval
 	@echo "== copy detection at scale (100,000 stored versions) =="
 	$(PY) -m tests.bench.copies_scale
+	@echo "== dashboard pages on 100,000 stored versions (each < 200 ms) =="
+	$(PY) -m tests.bench.dashboard
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache

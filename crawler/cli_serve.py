@@ -43,6 +43,11 @@ def serve(ctx: Context, host: str, port: int) -> None:
     # Connections accepted from this socket inherit TCP_NODELAY: without it a kept-alive browser
     # connection waits ~40 ms (Nagle against delayed ACK) for every response sent in two writes.
     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    sock.listen(config.backlog)  # accept connections from the moment the address is printed
     bound_host, bound_port = sock.getsockname()[:2]
-    click.echo(f"mirrorwatch dashboard on http://{bound_host}:{bound_port}/ (Ctrl-C to stop)", err=True)
-    server.run(sockets=[sock])
+    shown = f"[{bound_host}]" if ":" in bound_host else bound_host  # an IPv6 address
+    click.echo(f"mirrorwatch dashboard on http://{shown}:{bound_port}/ (Ctrl-C to stop)", err=True)
+    try:
+        server.run(sockets=[sock])
+    except KeyboardInterrupt:  # uvicorn re-raises the Ctrl-C it already handled by shutting down
+        pass

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, aliased
 
 from storage.errors import StorageError
@@ -101,8 +101,9 @@ def changes(s: Session, flt: ChangeFilter = ChangeFilter(), *, after: str | None
         query = query.where(Version.captured_at < flt.until)
     if after:
         at, vid = decode_cursor(after)
-        # Spelled out rather than a row-value comparison so both backends use the index.
-        query = query.where(or_(Version.captured_at < at, and_(Version.captured_at == at, Version.id < vid)))
+        # (captured_at, id) < (at, vid), spelled so that the first term bounds an index range on
+        # both backends (an OR alone made SQLite walk the index from the newest entry).
+        query = query.where(Version.captured_at <= at, or_(Version.captured_at < at, Version.id < vid))
     rows = s.execute(query).all()
     more = len(rows) > limit
     rows = rows[:limit]
