@@ -12,6 +12,8 @@ from datetime import UTC, datetime
 from urllib.parse import urlencode
 from xml.etree import ElementTree as ET
 
+from storage.history import ChangeSummary
+
 ATOM = "http://www.w3.org/2005/Atom"
 ET.register_namespace("", ATOM)
 
@@ -28,13 +30,8 @@ def entry_id(url: str, number: int) -> str:
 
 
 def describe(change: dict | None) -> str:
-    if not change:
-        return "first version"
-    parts = [f"+{change['chars_added']}/-{change['chars_removed']} chars"]
-    for key in ("added", "removed", "changed"):
-        if n := change.get(f"paragraphs_{key}"):
-            parts.append(f"{n} paragraph{'s' if n != 1 else ''} {key}")
-    return ", ".join(parts)
+    """``+36/-4 chars, 1 paragraph added`` (the summary stored with a version), or "first version"."""
+    return ChangeSummary(**change).describe() if change else "first version"
 
 
 def atom_feed(data: dict, *, base: str, self_url: str, title: str = "mirrorwatch: recent changes") -> bytes:

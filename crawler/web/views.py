@@ -38,24 +38,22 @@ def required(params: Mapping[str, str], name: str) -> str:
     return value
 
 
-def optional_int(params: Mapping[str, str], name: str) -> int | None:
+def _optional(params: Mapping[str, str], name: str, kind: type, noun: str):
     value = (params.get(name) or "").strip()
     if not value:
         return None
     try:
-        return int(value)
+        return kind(value)
     except ValueError:
-        raise StorageError(f"{name} must be a whole number, not {value!r}") from None
+        raise StorageError(f"{name} must be {noun}, not {value!r}") from None
+
+
+def optional_int(params: Mapping[str, str], name: str) -> int | None:
+    return _optional(params, name, int, "a whole number")
 
 
 def optional_float(params: Mapping[str, str], name: str) -> float | None:
-    value = (params.get(name) or "").strip()
-    if not value:
-        return None
-    try:
-        return float(value)
-    except ValueError:
-        raise StorageError(f"{name} must be a number, not {value!r}") from None
+    return _optional(params, name, float, "a number")
 
 
 def change_filter(params: Mapping[str, str]) -> ChangeFilter:
