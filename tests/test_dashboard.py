@@ -198,3 +198,28 @@ def test_errors_are_one_clear_message(client):
     assert client.get("/api/changes", params={"after": "garbage"}).status_code == 400
     assert client.get("/api/history").json() == {"error": "missing query parameter 'url'"}
     assert client.post("/api/changes").status_code == 405  # read-only
+
+
+def test_health_rules_from_crawl_runs():
+    from storage.reports.overview import warnings
+
+    now = datetime(2026, 3, 10, 12, tzinfo=UTC)
+
+    def run(status, *, started_hours_ago, fetched=10, errors=0):
+        started = now - timedelta(hours=started_hours_ago)
+        return CrawlRun(status=status, started_at=started, finished_at=None if status == "running" else started,
+                        finish_reason=None, stats={"mirrorwatch/captures/unchanged": fetched - errors,
+                                                   "mirrorwatch/captures/error": errors})
+
+    healthy = run("finished", started_hours_ago=3)
+    assert warnings(healthy, healthy.finished_at, now=now) == []
+    old = run("finished", started_hours_ago=24 * 5)
+    assert warnings(old, old.finished_at, now=now) == ["no finished run for 5 days"]
+    stuck = run("running", started_hours_ago=8)
+    assert warnings(stuck, now - timedelta(hours=30), now=now) == ["last run still running after 8 hours"]
+    assert warnings(run("running", started_hours_ago=1), now - timedelta(hours=2), now=now) == []
+    empty = run("finished", started_hours_ago=1, fetched=0)
+    assert warnings(empty, empty.finished_at, now=now) == ["last run fetched no pages"]
+    broken = run("interrupted", started_hours_ago=1, fetched=4, errors=2)
+    assert warnings(broken, None, now=now) == ["last run interrupted", "no run has finished",
+                                               "2 of 4 fetches failed in the last run"]

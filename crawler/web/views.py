@@ -17,7 +17,7 @@ from storage import fulltext
 from storage.archive import Archive
 from storage.errors import StorageError
 from storage.models import Source
-from storage.reports.changes import ChangeFilter, change_classes, changes, parse_time
+from storage.reports.changes import PAGE_SIZE, ChangeFilter, change_classes, changes, parse_time
 from storage.reports.copies import compare_report, copies_report
 from storage.reports.history import diff_report, history_report
 from storage.reports.overview import overview
@@ -76,7 +76,7 @@ class Views:
 
     def changes(self, params: Mapping[str, str]) -> View:
         flt = change_filter(params)
-        limit = optional_int(params, "limit") or 50
+        limit = optional_int(params, "limit") or PAGE_SIZE
         with self.archive.session() as s:
             data = changes(s, flt, after=params.get("after") or None, limit=limit)
             extra = {"classes": change_classes(s), "sources": list(s.scalars(select(Source.name).order_by(Source.name)))}

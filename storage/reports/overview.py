@@ -78,7 +78,8 @@ def warnings(run: CrawlRun | None, last_finished: datetime | None, *, now: datet
     elif now - last_finished > STALE_AFTER:
         out.append(f"no finished run for {_age(now - last_finished)}")
     if run.status != "running":
-        fetched, errors = _run(run)["fetched"], _run(run)["errors"]
+        summary = _run(run)
+        fetched, errors = summary["fetched"], summary["errors"]
         if fetched == 0:
             out.append("last run fetched no pages")
         elif errors / fetched >= ERROR_SHARE:
