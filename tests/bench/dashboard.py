@@ -5,9 +5,10 @@
 Builds an archive of 100,000 versions (25,000 pages of 4 versions on 20 sources over 90
 days, change classes and significance set, copy links between sources, crawl runs) with bulk
 inserts, not the crawl; the full-text index is fed by the same triggers as a crawl's writes.
-Then serves the dashboard on 127.0.0.1 (uvicorn in a thread) and requests each page
-``--repeat`` times after one warm-up, printing the median and the slowest time; the target
-is a median under 200 ms for every page. Deep pages of the change list are reached by
+On PostgreSQL the load ends with ``VACUUM ANALYZE``, as autovacuum would. Then serves the
+dashboard on 127.0.0.1 (uvicorn in a thread) and requests each page ``--repeat`` times after
+one warm-up, printing the median and the slowest time; the target is a median under 200 ms
+for every page. Deep pages of the change list are reached by
 their keyset cursor, as a user clicking "older" 500 times would reach them.
 """
 
@@ -101,6 +102,11 @@ def fill(archive: Archive, rng: random.Random, n_versions: int) -> None:
                       "found_at": T0, "updated_at": T0})
     with archive.session.begin() as s:
         s.execute(insert(CopyLink), links)
+    if archive.engine.dialect.name == "postgresql":
+        # What autovacuum does soon after a bulk load; without statistics the planner picks
+        # plans no live archive would see (a filtered change list took 8 s instead of 20 ms).
+        with archive.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql("VACUUM ANALYZE")
 
 
 def deep_cursor(archive: Archive, page: int, *, source: str | None = None) -> str:
