@@ -11,7 +11,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import click
-from rich.console import Console
+from rich.console import Console, Group
+from rich.padding import Padding
+from rich.table import Table
 from rich.text import Text
 
 from crawler.cliutil import Context, emit, output_option, pass_ctx, report_format_option, user_errors
@@ -68,7 +70,7 @@ def report_text(console: Console, data: dict) -> None:
     changed = [c for c in data["changed"] if c["class"] != "flapping"]
     flapping = [c for c in data["changed"] if c["class"] == "flapping"]
     _section(console, "Changed", changed, _change)
-    _section(console, "Flapping (back and forth between two texts)", flapping, _flap)
+    _section(console, "Flapping between two texts", flapping, _flap)
     _section(console, "New", data["new"], lambda c, n: _item(c, "+", "green", n["title"], n["url"], n["source"]))
     _section(console, "Gone", data["gone"], lambda c, g: _item(c, "x", "red", g["title"], g["url"], g["source"]))
     _section(console, "New copies", data["new_copies"], _copy)
@@ -87,56 +89,65 @@ def _section(console: Console, title: str, items: list[dict], show, empty: str |
         show(console, item)
 
 
+def _entry(console: Console, mark: str, style: str, heading: Text, detail: str,
+           lines: list[Text] = ()) -> None:
+    """One entry: a mark, then its heading, a dim detail line and further lines, all wrapped
+    inside the column right of the mark (a hanging indent)."""
+    body = [heading, Text(detail, style="dim", overflow="fold")]
+    body += [Padding(line, (0, 0, 0, 2)) for line in lines]
+    grid = Table.grid()
+    grid.add_column(width=2, no_wrap=True)
+    grid.add_column()
+    grid.add_row(Text(mark, style=style + " bold"), Group(*body))
+    console.print(grid)
+
+
 def _item(console: Console, mark: str, style: str, title: str | None, url: str, source: str) -> None:
-    console.print(Text.assemble((f"{mark} ", style + " bold"), (title or url, "bold")))
-    console.print(Text(f"  {url} ({source})", style="dim"), overflow="fold")
+    _entry(console, mark, style, Text(title or url, style="bold"), f"{url} ({source})")
 
 
 _CLASS_STYLE = {"typo": "dim", "extractor-changed": "dim", "numbers-or-dates": "yellow", "title": "cyan",
                 "paragraphs-added": "green", "paragraphs-removed": "red", "rewrite": "magenta",
                 "truncated": "red", "correction-appended": "yellow", "revert": "blue", "flapping": "blue"}
+_LINE_STYLE = {"+": "green", "-": "red", "~": "yellow"}
 
 
 def _change(console: Console, c: dict) -> None:
-    label = f"{c['class']} {c['significance'] or 0:.2f}"
+    style = _CLASS_STYLE.get(c["class"], "")
     versions = f"v{c['previous']}→v{c['version']}" + (f", back to v{c['reverts_to']}" if c.get("reverts_to") else "")
-    console.print(Text.assemble((f"~ {label} ", _CLASS_STYLE.get(c["class"], "") + " bold"),
-                                (c["title"] or c["url"], "bold"), f" ({versions})"))
-    console.print(Text(f"  {c['url']} ({c['source']})", style="dim"), overflow="fold")
-    for line in c["diff"]:
-        style = {"+": "green", "-": "red", "~": "yellow"}.get(line[:1], "")
-        console.print(Text("    " + line, style=style))
+    heading = Text.assemble((f"{c['class']} {c['significance'] or 0:.2f} ", style + " bold"),
+                            (c["title"] or c["url"], "bold"), f" ({versions})")
+    lines = [Text(line, style=_LINE_STYLE.get(line[:1], "")) for line in c["diff"]]
+    _entry(console, "~", style, heading, f"{c['url']} ({c['source']})", lines)
 
 
 def _flap(console: Console, c: dict) -> None:
     f = c["flapping"]
-    console.print(Text.assemble(("⇄ ", "blue bold"), (c["title"] or c["url"], "bold"),
-                                f" (versions {f['between'][0]} and {f['between'][1]}, {f['flips']} flips)"))
-    console.print(Text(f"  {c['url']} ({c['source']})", style="dim"), overflow="fold")
-    for line in c["diff"]:
-        console.print(Text("    " + line, style="dim"))
+    heading = Text.assemble((c["title"] or c["url"], "bold"),
+                            f" (versions {f['between'][0]} and {f['between'][1]}, {f['flips']} flips)")
+    lines = [Text(line, style="dim") for line in c["diff"]]
+    _entry(console, "⇄", "blue", heading, f"{c['url']} ({c['source']})", lines)
 
 
 def _copy(console: Console, c: dict) -> None:
     what = c["relation"] + (f", {c['changed']} changed" if "changed" in c else "")
     if c.get("diverged"):
         what += ", no longer follows its original"
-    console.print(Text.assemble(("= ", "cyan bold"), (c["url"], "bold"), f" ({c['source']}): {what}"))
-    console.print(Text(f"  copy of {c['original_url']} ({c['original_source']}), "
-                       f"{c['coverage']:.0%} of it", style="dim"), overflow="fold")
+    heading = Text.assemble((c["url"], "bold"), f" ({c['source']}): {what}")
+    _entry(console, "=", "cyan", heading,
+           f"copy of {c['original_url']} ({c['original_source']}), {c['coverage']:.0%} of it")
 
 
 def _health(console: Console, h: dict) -> None:
     run = h["last_run"]
     figures = (f"{run['fetched']} fetched, {run['new_version']} new versions, {run['error']} errors"
                if run else "no crawl")
-    style = "red bold" if h["status"] == "warning" else "green"
-    console.print(Text.assemble((f"{'!' if h['status'] == 'warning' else '✓'} {h['source']}", style),
-                                f" {h['status']}: {figures}"))
-    for warning in h["warnings"]:
-        console.print(Text(f"  {warning}", style="red"))
-    for page in h["pages"]:
-        console.print(Text(f"    {page['url']} ({page['kept']:.0%} of the text kept)", style="dim"), overflow="fold")
+    warning = h["status"] == "warning"
+    style = "red" if warning else "green"
+    lines = [Text(w, style="red") for w in h["warnings"]]
+    lines += [Text(f"{p['url']} ({p['kept']:.0%} of the text kept)", style="dim") for p in h["pages"]]
+    _entry(console, "!" if warning else "✓", style, Text.assemble((h["source"], "bold"), f" {h['status']}"),
+           f"{h['url']}: {figures}", lines)
 
 
 def _when(iso: str) -> str:
