@@ -197,7 +197,7 @@ class Archive(Queries):
             retitled = parent.text_sha256 == digest
             reverts_to = next((v.id for v in earlier if not (retitled and _retitled(v, extracted))), None)
         summary = change_summary(parent.paragraphs, extracted.paragraphs) if parent else None
-        kind = self._change_class(s, parent, capture, extracted, reverts_to is not None) if parent else None
+        kind = self.change_class(s, parent, capture, extracted, reverts_to is not None) if parent else None
         version = Version(
             page_id=page.id,
             number=(parent.number + 1) if parent else 1,
@@ -227,8 +227,9 @@ class Archive(Queries):
         return version
 
     @staticmethod
-    def _change_class(s: Session, parent: Version, capture: Capture, extracted: Extracted,
-                      reverts: bool) -> ChangeClass:
+    def change_class(s: Session, parent: Version, capture: Capture, extracted: Extracted,
+                     reverts: bool) -> ChangeClass:
+        """The class of the change from ``parent`` to what ``capture`` brought (``storage.changes``)."""
         parent_body = s.scalar(select(Capture.body_sha256).where(Capture.id == parent.capture_id))
         extractor_changed = (parent.extractor, parent.extractor_version, parent.options_hash) != (
             extracted.extractor, extracted.extractor_version, extracted.options_hash)

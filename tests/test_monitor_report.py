@@ -84,6 +84,10 @@ def test_new_and_gone_pages_in_the_period(archive):
     assert [(n["url"], n["title"], n["version"]) for n in data["new"]] == [(SITE + "/new.html", "New one", 1)]
     assert [(g["url"], g["source"], g["title"]) for g in data["gone"]] == [(SITE + "/old.html", "gazette", "Tram")]
     assert data["changed"] == []
+    # A session factory does as well as the archive, and a naive time is UTC.
+    naive = monitor_report(archive.session, since=(T0 + timedelta(hours=1)).replace(tzinfo=None))
+    assert [n["url"] for n in naive["new"]] == [SITE + "/new.html"]
+    assert naive["since"] == (T0 + timedelta(hours=1)).isoformat()
 
 
 def test_texts_shrinking_on_several_pages_is_a_health_warning_not_changes(archive):
@@ -126,3 +130,16 @@ def test_html_report_escapes_scraped_text(archive):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "&lt;img src=x onerror=alert(1)&gt;" in page
     assert "default-src 'none'" in page
+
+
+def test_versions_stored_before_change_classes_are_classified_in_the_report(archive):
+    from sqlalchemy import update
+
+    from storage.models import Version
+
+    record(archive, "/a.html", 0, A)
+    record(archive, "/a.html", 1, B)
+    with archive.session.begin() as s:
+        s.execute(update(Version).values(change_class=None, significance=None))
+    (change,) = report(archive, 0.5)["changed"]
+    assert (change["class"], change["significance"]) == ("numbers-or-dates", 0.4)

@@ -25,7 +25,7 @@ page, autoescaped.
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime
+from datetime import UTC, datetime
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from sqlalchemy import or_, select
@@ -53,7 +53,7 @@ def monitor_report(archive_or_session_factory, *, since: datetime, until: dateti
                    source: str | None = None, min_significance: float = 0.0) -> dict:
     """What is new, changed, gone and copied between ``since`` and ``until`` (default: now)."""
     sessions = getattr(archive_or_session_factory, "session", archive_or_session_factory)
-    until = until or utcnow()
+    since, until = _utc(since), _utc(until or utcnow())
     with sessions() as s:
         source_id = _source_id(s, source)
         window = _Window(s, since, until, source_id)
@@ -74,6 +74,11 @@ def monitor_report(archive_or_session_factory, *, since: datetime, until: dateti
 
 def monitor_html(report: dict) -> str:
     return _ENV.get_template("monitor.html").render(r=report)
+
+
+def _utc(when: datetime) -> datetime:
+    """Aware UTC; a naive time is taken as UTC (the archive stores UTC)."""
+    return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
 
 
 def _source_id(s: Session, name: str | None) -> int | None:
@@ -198,7 +203,7 @@ class _Window:
 def _change_entry(s: Session, v: Version, parent: Version | None, url: str, source: str) -> dict:
     kind, significance = v.change_class, v.significance
     if kind is None and parent is not None:  # stored before change classes existed
-        c = Archive._change_class(s, parent, s.get(Capture, v.capture_id), _as_extracted(v), v.reverts_to_id is not None)
+        c = Archive.change_class(s, parent, s.get(Capture, v.capture_id), _as_extracted(v), v.reverts_to_id is not None)
         kind, significance = c.name, c.significance
     old = parent.paragraphs if parent else []
     entry = {
