@@ -4,8 +4,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from storage.archive import Archive
 from storage.types import Extracted, Fetch
+from tests.test_archive import archive  # noqa: F401  (the fixture: source "gazette" on SQLite and PostgreSQL)
 
 URL = "http://127.0.0.1:9/articles/tram.html"
 T0 = datetime(2026, 1, 1, 12, tzinfo=UTC)
@@ -16,14 +16,6 @@ V1 = ["The council voted to extend the tram line to the northern districts.",
 
 def extracted(paragraphs, title="Tram line extended", extractor_version="2.3.1") -> Extracted:
     return Extracted(title, None, None, None, "en", None, tuple(paragraphs), "trafilatura", extractor_version, "abc")
-
-
-@pytest.fixture
-def archive(db_url) -> Archive:
-    archive = Archive.open(db_url)
-    archive.ensure_source("gazette", role="origin", origin="http://127.0.0.1:9")
-    yield archive
-    archive.engine.dispose()
 
 
 def record(archive, n: int, paragraphs, **kw):
