@@ -162,10 +162,11 @@ class _Window:
         return [_public(row) for row in self._links(self._in(CopyLink.found_at))]
 
     def diverged_copies(self) -> list[dict]:
-        changed_pages = set(self.s.scalars(
-            select(Version.page_id).where(Version.number > 1, self._in(Version.captured_at))))
+        changed = select(Version.page_id).where(Version.number > 1, self._in(Version.captured_at))
+        changed_pages = set(self.s.scalars(changed))
         out = []
-        for row in self._links(CopyLink.found_at < self.since):
+        touched = or_(CopyLink.copy_page_id.in_(changed), CopyLink.original_page_id.in_(changed))
+        for row in self._links(CopyLink.found_at < self.since, touched):
             link = row["_link"]
             copy_changed, original_changed = link.copy_page_id in changed_pages, link.original_page_id in changed_pages
             if copy_changed or original_changed:
