@@ -131,3 +131,44 @@ allow = ["/articles/"]
     assert (diverged["url"], diverged["changed"], diverged["diverged"]) == (
         mirror.url + "/articles/copied-tram.html", "original", True)
     assert json.dumps(later)  # plain JSON all the way down
+
+
+def test_since_accepts_durations_and_iso_dates():
+    import click
+    import pytest
+
+    from crawler.cli_report import parse_since
+
+    now = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
+    assert parse_since("24h", now) == datetime(2026, 3, 9, 12, 0, tzinfo=UTC)
+    assert parse_since("7d", now) == datetime(2026, 3, 3, 12, 0, tzinfo=UTC)
+    assert parse_since("30m", now) == datetime(2026, 3, 10, 11, 30, tzinfo=UTC)
+    assert parse_since("2026-01-31", now) == datetime(2026, 1, 31, tzinfo=UTC)
+    assert parse_since("2026-01-31T10:00+02:00", now) == datetime(2026, 1, 31, 8, tzinfo=UTC)
+    for bad in ("yesterday", "24", "h", "-3d"):
+        with pytest.raises(click.ClickException, match="expected a duration"):
+            parse_since(bad, now)
+
+
+def test_text_report_is_coloured_on_a_terminal_and_fits_80_columns():
+    import io
+
+    from rich.console import Console
+
+    from crawler.cli_report import report_text
+
+    long_url = "http://127.0.0.1:9/articles/" + "a-very-long-slug-" * 8 + ".html"
+    data = {"since": "2026-01-01T00:00:00+00:00", "until": "2026-01-02T00:00:00+00:00", "source": None,
+            "min_significance": 0.0, "new": [], "gone": [], "new_copies": [], "diverged_copies": [],
+            "health": [], "changed": [{
+                "url": long_url, "source": "news", "title": "Budget [bold]presented[/bold] " * 4,
+                "class": "paragraphs-removed", "significance": 0.7, "version": 2, "previous": 1,
+                "captured_at": "2026-01-01T10:00:00+00:00", "change": None, "diff": ["- " + "retracted words " * 20]}]}
+    plain, colour = io.StringIO(), io.StringIO()
+    report_text(Console(file=plain, width=80), data)
+    report_text(Console(file=colour, width=80, force_terminal=True), data)
+    text = plain.getvalue()
+    assert "\x1b[" not in text and "\x1b[" in colour.getvalue()
+    assert max(len(line) for line in text.splitlines()) <= 80
+    assert "paragraphs-removed 0.70" in text and "[bold]presented[/bold]" in text  # markup shown, not applied
+    assert "no crawls in this period" in text
