@@ -52,6 +52,8 @@ def test_flapping_is_reported_once_not_per_flip(archive):
     flap = data["changed"][1]
     assert flap["flapping"] == {"between": [1, 2], "flips": 3}
     assert flap["versions"] == [2, 3, 4]
+    page = monitor_html(data)
+    assert "Changed articles (1)" in page and "Flapping between two texts (1)" in page
     assert flap["diff"] == ["~ The cost estimate is [-310-] {+410+} million euros, and opponents …"]
     # Two changes back and forth are a revert, not yet flapping.
     assert [c["class"] for c in report(archive, 0.5, source="gazette", min_significance=0.0)["changed"]
