@@ -28,9 +28,9 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from storage import copies
+from storage.changes import ChangeClass, classify
 from storage.db import insert_ignore, open_engine, session_factory
 from storage.errors import StorageError
-from storage.changes import ChangeClass, classify
 from storage.history import change_summary
 from storage.models import Blob, Capture, CrawlRun, Page, PageAlias, Source, Version
 from storage.normalize import normalize_text, normalize_url, text_sha256
@@ -285,6 +285,7 @@ class Archive(Queries):
         """Re-verify the copy links of a source's pages; returns how many were checked."""
         with self.session.begin() as s:
             return copies.refresh_links(s, self._source_id(s, source))
+
 
 def _retitled(version: Version, extracted: Extracted) -> bool:
     return normalize_text(version.title or "") != normalize_text(extracted.title or "")
