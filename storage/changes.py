@@ -58,7 +58,7 @@ _NUMBER_WORDS = frozenset(
 _NEGATIONS = frozenset("not no never nor none nothing neither without cannot isn't wasn't didn't "
                        "doesn't don't won't can't aren't weren't hasn't haven't".split())
 _CORRECTION = re.compile(
-    r"^(?:correction|clarification|update|updated|editor's note|editors' note|note)\b"
+    r"^(?:correction|clarification|update|updated|editor's note|editors' note)\b"
     r"|\ban earlier version of this (?:article|story|report|piece)\b"
     r"|\bthis (?:article|story|report|piece) (?:has been|was) (?:updated|corrected|amended|changed)\b"
     r"|\bwe (?:have )?(?:corrected|regret the error)\b"
