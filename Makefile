@@ -28,6 +28,8 @@ bench: $(STAMP)
 	$(PY) -m tests.bench.copies_eval
 	@echo "== copy detection at scale (100,000 stored versions) =="
 	$(PY) -m tests.bench.copies_scale
+	@echo "== change classes on generated edits of real articles =="
+	$(PY) -m tests.bench.changes_eval
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache

@@ -244,6 +244,10 @@ def demo(workdir: Path | None) -> None:
 
 # Commands defined in modules of their own (crawler/cli_*.py) are registered below.
 
+from crawler.cli_report import report  # noqa: E402
+
+cli.add_command(report)
+
 
 def main() -> None:
     cli(prog_name="mirrorwatch")

@@ -112,6 +112,10 @@ class ArticleSpider(scrapy.Spider):
                   "listed_modified": listed_modified},
         )
 
+    def refetch(self, url: str) -> scrapy.Request:
+        """A second request for an article already fetched in this crawl (to confirm a partial page)."""
+        return self._article(url, depth=self.source.max_depth, revisit=True).replace(dont_filter=True)
+
     def _follow(self, url: str, depth: int) -> scrapy.Request | None:
         url = normalize_url(url)
         if origin_of(url) != self.source.origin:
