@@ -244,6 +244,13 @@ def demo(workdir: Path | None) -> None:
 
 # Commands defined in modules of their own (crawler/cli_*.py) are registered below.
 
+from crawler import cli_export  # noqa: E402
+
+cli.add_command(cli_export.export_group)
+cli.add_command(cli_export.import_group)
+cli.add_command(cli_export.reextract)
+cli.add_command(cli_export.prune)
+
 
 def main() -> None:
     cli(prog_name="mirrorwatch")
