@@ -12,6 +12,7 @@ import io
 import json
 import shutil
 import sqlite3
+from datetime import UTC, datetime
 from importlib.resources import files
 
 import pytest
@@ -21,6 +22,8 @@ from warcio.warcwriter import WARCWriter
 
 from crawler.demo.run import CORRECTION, EDIT_NEW, EDIT_OLD, EDITED, SEED_COPY, SEED_ORIGIN, SOURCES
 from crawler.demo.server import SiteServer
+from storage.archive import Archive
+from storage.types import Extracted, Fetch
 from tests.conftest import PARAGRAPHS, Workspace, article_html
 
 
@@ -123,6 +126,7 @@ def test_export_is_deterministic_and_readable_by_warcio(crawled):
         if record.http_headers.get_statuscode() == "200":
             # The headers as the server sent them, the length of the stored (decoded) body.
             seen.append((url, record.http_headers.get_header("ETag")))
+            assert record.http_headers.get_header("Server", "").startswith("BaseHTTP")  # as received
             assert record.http_headers.get_header("Content-Length") == str(len(payload))
             assert b"<html" in payload.lower()
             assert versions[f"{url}#{meta['version']['number']}"] == meta["version"]["text_sha256"]
@@ -209,3 +213,24 @@ def test_a_file_that_is_not_a_warc_is_one_clear_error(tmp_path):
     assert result.stderr.strip().splitlines() == [
         "Error: notes.txt: not a WARC file (Unknown archive format, first line: ['these', 'are', 'my', 'notes'])"]
     assert not ws.db.exists()  # every file is checked before the archive is even opened
+
+
+def test_captures_stored_without_headers_get_synthesised_ones(tmp_path):
+    ws = Workspace(tmp_path)
+    archive = Archive.open(ws.db_url)
+    archive.ensure_source("old", role="origin", origin=BASE)
+    extracted = Extracted("Story 1", None, None, None, "en", None, ("Story one.",), "trafilatura", "2.3.1", "x")
+    archive.record(Fetch("old", f"{BASE}/news/1.html", datetime(2025, 5, 1, 9, 30, 15, 250000, tzinfo=UTC), 200,
+                         _page(1), content_type="text/html; charset=utf-8", etag='"v1"',
+                         last_modified="Thu, 01 May 2025 09:00:00 GMT"), extracted)
+    archive.engine.dispose()
+    ws.run("export", "warc", "-o", "old.warc.gz")
+    with (tmp_path / "old.warc.gz").open("rb") as fh:
+        found = [(r, r.content_stream().read()) for r in ArchiveIterator(fh) if r.rec_type == "response"]
+        ((response, body),) = found
+        assert response.rec_headers.get_header("WARC-Date") == "2025-05-01T09:30:15.250000Z"
+        assert response.http_headers.protocol == "HTTP/1.1" and response.http_headers.get_statuscode() == "200"
+        assert response.http_headers.headers == [
+            ("Content-Type", "text/html; charset=utf-8"), ("ETag", '"v1"'),
+            ("Last-Modified", "Thu, 01 May 2025 09:00:00 GMT"), ("Content-Length", str(len(_page(1))))]
+        assert body == _page(1)
