@@ -28,6 +28,8 @@ bench: $(STAMP)
 	$(PY) -m tests.bench.copies_eval
 	@echo "== copy detection at scale (100,000 stored versions) =="
 	$(PY) -m tests.bench.copies_scale
+	@echo "== corpus export memory (JSONL of 1,000 and 10,000 versions) =="
+	$(PY) -m tests.bench.export_memory
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache
