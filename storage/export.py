@@ -25,8 +25,8 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
-import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
+import sys
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -37,6 +37,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from storage.errors import StorageError
 from storage.models import CopyLink, Page, Source, Version
+from storage.outfile import written_atomically
 
 COPY_POLICIES = ("keep", "drop", "merge")
 FORMATS = ("jsonl", "parquet")
@@ -161,30 +162,17 @@ def write_corpus(records: Iterable[dict], path: str | Path, *, fmt: str = "jsonl
     if str(path) == "-":
         if fmt != "jsonl":
             raise StorageError("Parquet cannot go to stdout: give a file with -o")
-        import sys
-
         return write_jsonl(records, sys.stdout.buffer)
     path = Path(path)
-    partial = path.with_name(path.name + ".part")
-    try:
+    with written_atomically(path) as partial:
         if fmt == "parquet":
-            count = write_parquet(records, partial)
-        else:
-            with partial.open("wb") as raw:
-                if path.name.endswith(".gz"):
-                    # No name and no time in the gzip header: the same corpus gives the same bytes.
-                    with gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as out:
-                        count = write_jsonl(records, out)
-                else:
-                    count = write_jsonl(records, raw)
-        os.replace(partial, path)
-    except OSError as exc:
-        partial.unlink(missing_ok=True)
-        raise StorageError(f"{path}: cannot write: {exc.strerror or exc}") from None
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
-    return count
+            return write_parquet(records, partial)
+        with partial.open("wb") as raw:
+            if not path.name.endswith(".gz"):
+                return write_jsonl(records, raw)
+            # No name and no time in the gzip header: the same corpus gives the same bytes.
+            with gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as out:
+                return write_jsonl(records, out)
 
 
 def write_jsonl(records: Iterable[dict], out: IO[bytes]) -> int:
@@ -250,5 +238,5 @@ def _iso(when: datetime) -> str:
     return when.isoformat().replace("+00:00", "Z")
 
 
-__all__: Sequence[str] = ("COPY_POLICIES", "FIELDS", "CorpusQuery", "corpus_records", "parquet_schema",
-                          "record_id", "write_corpus")
+__all__ = ["COPY_POLICIES", "FIELDS", "CorpusQuery", "corpus_records", "parquet_schema", "record_id",
+           "write_corpus"]

@@ -26,7 +26,6 @@ UUIDv5 of the URL, time and record kind; dates come from the archive.
 from __future__ import annotations
 
 import json
-import os
 import uuid
 import zlib
 from collections.abc import Callable, Sequence
@@ -43,8 +42,8 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.timeutils import datetime_to_iso_date
 from warcio.warcwriter import WARCWriter
 
-from storage.errors import StorageError
 from storage.models import Blob, Capture, Page, Source, Version
+from storage.outfile import written_atomically
 from storage.warc_read import METADATA_TYPE
 
 RECORD_NAMESPACE = uuid.UUID("6f1d3c52-3b8e-5c1e-9a57-6d6972726f72")
@@ -81,31 +80,22 @@ def export_warc(session: sessionmaker[Session], path: str | Path, *, sources: Se
     if until is not None:
         query = query.where(Capture.fetched_at < until)
     written = skipped = 0
-    partial = path.with_name(path.name + ".part")
-    try:
-        with session() as s, partial.open("wb") as out:
-            writer = WARCWriter(out, gzip=True, warc_version="1.1")
-            selected = query.subquery()
-            newest = s.scalar(select(func.max(selected.c.fetched_at)))
-            writer.write_record(_warcinfo(writer, newest))
-            for row in s.execute(query.execution_options(yield_per=_BATCH)):
-                if row.status is None:
-                    skipped += 1
-                    continue
-                body = _body(s, row.body_sha256)
-                response = _response(writer, row, body)
-                writer.write_record(response)
-                writer.write_record(_metadata(writer, row, response.rec_headers.get_header("WARC-Record-ID")))
-                written += 1
-                if on_record is not None:
-                    on_record()
-        os.replace(partial, path)
-    except OSError as exc:
-        partial.unlink(missing_ok=True)
-        raise StorageError(f"{path}: cannot write: {exc.strerror or exc}") from None
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
+    with written_atomically(path) as partial, session() as s, partial.open("wb") as out:
+        writer = WARCWriter(out, gzip=True, warc_version="1.1")
+        selected = query.subquery()
+        newest = s.scalar(select(func.max(selected.c.fetched_at)))
+        writer.write_record(_warcinfo(writer, newest))
+        for row in s.execute(query.execution_options(yield_per=_BATCH)):
+            if row.status is None:
+                skipped += 1
+                continue
+            body = _body(s, row.body_sha256)
+            response = _response(writer, row, body)
+            writer.write_record(response)
+            writer.write_record(_metadata(writer, row, response.rec_headers.get_header("WARC-Record-ID")))
+            written += 1
+            if on_record is not None:
+                on_record()
     return WarcExport(written, skipped)
 
 

@@ -15,17 +15,11 @@ from storage.archive import Archive
 from storage.export import FIELDS, CorpusQuery, corpus_records, parquet_schema, record_id, write_corpus
 from storage.types import Extracted, Fetch
 from tests.conftest import REPO, Workspace
+from tests.test_copies import ARTICLE
 
 T0 = datetime(2026, 3, 1, 8, tzinfo=UTC)
 ORIGIN, MIRROR, OTHER = "http://127.0.0.1:9001", "http://127.0.0.1:9002", "http://127.0.0.1:9003"
 A, COPY, B = f"{ORIGIN}/a.html", f"{MIRROR}/copy/", f"{OTHER}/b.html"
-ARTICLE = [
-    "Harbour authorities approved a plan on Monday to deepen the main shipping channel by two metres, allowing the largest container vessels to dock without waiting for high tide.",
-    "The dredging will remove roughly four million cubic metres of sediment over three winters, when fewer ships use the port and fish spawning grounds are less disturbed.",
-    "Environmental groups said the assessment underestimated the effect on the estuary's mudflats, which shelter tens of thousands of migrating birds every autumn.",
-    "The port's director replied that a monitoring programme would measure turbidity every day and stop the work whenever agreed limits were exceeded.",
-    "Shipping lines have warned for years that the port would lose traffic to its neighbours unless the channel was deepened for the newest generation of vessels.",
-]
 CORRECTION = "Correction: the dredging will take three winters, not two as first reported."
 FRENCH = ["Le conseil municipal a voté mardi le prolongement du tramway vers les quartiers nord."]
 
