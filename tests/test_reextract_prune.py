@@ -143,3 +143,17 @@ def test_prune_command_dry_run_then_real(tmp_path):
 def test_parse_age():
     assert parse_age("90d") == timedelta(days=90) and parse_age("12h") == timedelta(hours=12)
     assert parse_age("2w") == timedelta(weeks=2)
+
+
+def test_reextract_library_on_both_backends(archive):
+    from crawler.reextract import reextract
+
+    html = article_html("Tram", PARAGRAPHS).encode()
+    archive.record(fetch(f"{SITE}/a.html", html, 0), old_extraction(["Tram", *PARAGRAPHS, "Copyright 2026 Test Gazette."]))
+    archive.record(fetch(f"{SITE}/a.html", html, 5), None)
+    assert reextract(archive, workers=1) == {"pages": 1, "new_version": 1, "unchanged": 0, "no_text": 0,
+                                             "moved_on": 0, "failed": 0}
+    versions = archive.versions(f"{SITE}/a.html")
+    assert [(v.number, v.change_class, v.paragraphs) for v in versions][1] == (2, EXTRACTOR_CHANGED, ["Tram", *PARAGRAPHS])
+    assert versions[1].captured_at == T0 + timedelta(minutes=5)  # the newest capture of that body
+    assert reextract(archive, workers=1)["pages"] == 0

@@ -267,3 +267,21 @@ def test_export_from_either_backend_imports_the_same_versions(db_url, tmp_path):
                       for n in (1, 2, 3) for size in (len(_page(n)), len(_page(n)), len(_page(n + 10)))]
     archive.engine.dispose()
     fresh.engine.dispose()
+
+
+def test_corpus_of_the_crawled_sites_is_deduplicated_with_provenance(crawled):
+    ws, origin, blog, _ = crawled
+    ws.run("export", "corpus", "-o", "keep.jsonl")
+    ws.run("export", "corpus", "-o", "merged.jsonl", "--copies", "merge")
+    keep = [json.loads(line) for line in (ws.dir / "keep.jsonl").read_text().splitlines()]
+    merged = [json.loads(line) for line in (ws.dir / "merged.jsonl").read_text().splitlines()]
+    seed, copy = origin + "/" + SEED_ORIGIN, blog + "/" + SEED_COPY
+    by_url = {r["url"]: r for r in keep}
+    assert len(keep) == len(by_url) == len(state(ws.db)["pages"])  # one record per page
+    assert (by_url[copy]["source"], by_url[copy]["role"], by_url[copy]["original_url"]) == ("tcttnews", "mirror", seed)
+    assert by_url[seed]["copy_urls"] == [copy] and by_url[seed]["original_url"] is None
+    assert by_url[origin + "/" + EDITED]["version"] == 2
+    assert all(r["extractor"] == "trafilatura" and len(r["text_sha256"]) == 64 and r["captured_at"] for r in keep)
+    assert [r["url"] for r in merged] == [r["url"] for r in keep if r["original_url"] is None]
+    assert copy not in {r["url"] for r in merged}
+    assert {r["url"]: r["copy_urls"] for r in merged}[seed] == [copy]
