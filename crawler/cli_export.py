@@ -18,7 +18,7 @@ from pathlib import Path
 
 import click
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from crawler.cliutil import Context, format_option, pass_ctx, user_errors
 from crawler.sources import load_sources
@@ -32,15 +32,14 @@ WHEN_HELP = "an ISO date or time (UTC unless it says), or an age such as 24h or 
 
 
 @contextlib.contextmanager
-def progress(label: str, *, enabled: bool, total: int | None = None) -> Iterator[Callable[[], None] | None]:
-    """A callback advancing a progress line on stderr, or None when not on a terminal."""
+def progress(label: str, *, enabled: bool) -> Iterator[Callable[[], None] | None]:
+    """A callback advancing a progress line on stderr (count and time), or None when not on a terminal."""
     if not enabled:
         yield None
         return
-    columns = [SpinnerColumn(), TextColumn("{task.description}"), BarColumn() if total else TextColumn(""),
-               MofNCompleteColumn() if total else TextColumn("{task.completed}"), TimeElapsedColumn()]
+    columns = [SpinnerColumn(), TextColumn("{task.description}: {task.completed:,}"), TimeElapsedColumn()]
     with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task(label, total=total)
+        task = bar.add_task(label, total=None)
         yield lambda: bar.advance(task)
 
 
