@@ -238,35 +238,37 @@ def test_captures_stored_without_headers_get_synthesised_ones(tmp_path):
         assert body == _page(1)
 
 
-def test_export_from_either_backend_imports_the_same_versions(db_url, tmp_path):
-    """The export reads with a server-side cursor on PostgreSQL while fetching bodies: both backends."""
+def test_warc_export_of_an_imported_warc_is_the_same_file(db_url, tmp_path):
+    """export(import(export(A))) == export(A), with the import and second export on either backend
+    (PostgreSQL reads through a server-side cursor while it fetches bodies)."""
     from crawler.extraction import extract
     from crawler.warc_import import WarcImporter
     from storage.warc import export_warc
 
-    archive = Archive.open(db_url)
-    archive.ensure_source("news", role="origin", origin=BASE)
+    first = Archive.open(f"sqlite:///{tmp_path / 'first.db'}")
+    first.ensure_source("news", role="origin", origin=BASE)
     for n in range(1, 4):
         for minute, body in ((0, _page(n)), (60, _page(n)), (120, _page(n + 10))):
             fetched_at = datetime(2026, 2, 1, n, tzinfo=UTC) + timedelta(minutes=minute)
             headers = (("Content-Type", "text/html"), ("X-Served-By", f"edge-{n}"))
-            archive.record(Fetch("news", f"{BASE}/news/{n}.html", fetched_at, 200, body, headers=headers),
-                           extract(body, url=f"{BASE}/news/{n}.html"))
-    result = export_warc(archive.session, tmp_path / "out.warc.gz")
-    assert (result.responses, result.skipped_no_response) == (9, 0)
-    fresh = Archive.open(f"sqlite:///{tmp_path / 'fresh.db'}")
-    report = WarcImporter(fresh, workers=1).run([tmp_path / "out.warc.gz"]).as_dict()
+            first.record(Fetch("news", f"{BASE}/news/{n}.html", fetched_at, 200, body, headers=headers),
+                         extract(body, url=f"{BASE}/news/{n}.html"))
+    assert export_warc(first.session, tmp_path / "first.warc.gz").responses == 9
+    second = Archive.open(db_url)
+    report = WarcImporter(second, workers=1).run([tmp_path / "first.warc.gz"]).as_dict()
     assert report["outcomes"] == {"new-version": 6, "unchanged": 3} and report["skipped_total"] == 0
     for n in range(1, 4):
         url = f"{BASE}/news/{n}.html"
-        assert [(v.number, v.text_sha256, v.captured_at) for v in fresh.versions(url)] == \
-            [(v.number, v.text_sha256, v.captured_at) for v in archive.versions(url)]
-    with fresh.session() as s:  # the headers as received, kept through export and import
+        assert [(v.number, v.text_sha256, v.captured_at) for v in second.versions(url)] == \
+            [(v.number, v.text_sha256, v.captured_at) for v in first.versions(url)]
+    with second.session() as s:  # the headers as received, kept through export and import
         stored = [tuple(map(tuple, headers)) for headers in s.scalars(select(Capture.headers).order_by(Capture.id))]
     assert stored == [(("Content-Type", "text/html"), ("X-Served-By", f"edge-{n}"), ("Content-Length", str(size)))
                       for n in (1, 2, 3) for size in (len(_page(n)), len(_page(n)), len(_page(n + 10)))]
-    archive.engine.dispose()
-    fresh.engine.dispose()
+    export_warc(second.session, tmp_path / "second.warc.gz")
+    assert (tmp_path / "second.warc.gz").read_bytes() == (tmp_path / "first.warc.gz").read_bytes()
+    first.engine.dispose()
+    second.engine.dispose()
 
 
 def test_corpus_of_the_crawled_sites_is_deduplicated_with_provenance(crawled):
