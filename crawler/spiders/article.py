@@ -235,7 +235,8 @@ class ArticleSpider(scrapy.Spider):
 
 
 def header_list(headers) -> list[tuple[str, str]]:
-    """Every response header as (name, value), repeated names kept, in the order received."""
+    """Every response header as (name, value), repeated names kept, in the order received
+    (names as Scrapy spells them: it folds them to Title-Case, so ``ETag`` reads ``Etag``)."""
     return [(name.decode("latin-1"), value.decode("latin-1"))
             for name, values in headers.items() for value in values]
 
