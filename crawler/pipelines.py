@@ -169,4 +169,5 @@ def _fetch(item: PageFetched) -> Fetch:
         aliases=tuple(item.aliases),
         error=item.error,
         listed_modified=item.listed_modified,
+        headers=tuple((str(k), str(v)) for k, v in item.headers),
     )

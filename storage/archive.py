@@ -141,6 +141,7 @@ class Archive(Queries):
                 etag=fetch.etag,
                 last_modified=fetch.last_modified,
                 error=fetch.error,
+                headers=[[name, value] for name, value in fetch.headers] or None,
             )
             s.add(capture)
             page.last_fetched_at = fetch.fetched_at

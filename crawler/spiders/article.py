@@ -215,6 +215,7 @@ class ArticleSpider(scrapy.Spider):
             aliases=aliases,
             error=error,
             listed_modified=response.meta.get("listed_modified"),
+            headers=header_list(headers),
         )
 
     def on_error(self, failure) -> Iterator[PageFetched]:
@@ -233,7 +234,15 @@ class ArticleSpider(scrapy.Spider):
             fetched_at=_now(),
             status=response.status if response is not None else None,
             error=f"{failure.type.__name__}: {failure.getErrorMessage()}"[:1000],
+            headers=header_list(response.headers) if response is not None else [],
         )
+
+
+def header_list(headers) -> list[tuple[str, str]]:
+    """Every response header as (name, value), repeated names kept, in the order received
+    (names as Scrapy spells them: it folds them to Title-Case, so ``ETag`` reads ``Etag``)."""
+    return [(name.decode("latin-1"), value.decode("latin-1"))
+            for name, values in headers.items() for value in values]
 
 
 def _header(headers, name: bytes) -> str | None:
