@@ -242,11 +242,15 @@ def demo(workdir: Path | None) -> None:
         raise click.ClickException(str(exc)) from None
 
 
-# Commands defined in modules of their own (crawler/cli_*.py) are registered below.
+# Commands defined in modules of their own (crawler/cli_*.py).
+from crawler import cli_export, cli_report, cli_serve  # noqa: E402
 
-from crawler.cli_serve import serve  # noqa: E402
-
-cli.add_command(serve)
+for _command in (
+    cli_report.report,
+    cli_export.export_group, cli_export.import_group, cli_export.reextract, cli_export.prune,
+    cli_serve.serve,
+):
+    cli.add_command(_command)
 
 
 def main() -> None:

@@ -10,6 +10,10 @@ Our own settings carry the ``MIRRORWATCH_`` prefix:
     ``MIRRORWATCH_SOURCES`` environment variable.
 ``MIRRORWATCH_EXTRACT_WORKERS``
     extraction worker processes; 0 (default) means one per core.
+``MIRRORWATCH_PARTIAL_MIN_BYTES``, ``MIRRORWATCH_PARTIAL_MIN_RATIO``
+    when a fetch looks partial and is re-fetched once before it is recorded: a
+    body under 512 bytes, or a text under half the current version's (see
+    ``crawler/partial.py``).
 """
 
 import os
@@ -21,6 +25,8 @@ NEWSPIDER_MODULE = "crawler.spiders"
 MIRRORWATCH_DB = os.environ.get("MIRRORWATCH_DB", "mirrorwatch.db")
 MIRRORWATCH_SOURCES = os.environ.get("MIRRORWATCH_SOURCES", "sources.toml")
 MIRRORWATCH_EXTRACT_WORKERS = int(os.environ.get("MIRRORWATCH_EXTRACT_WORKERS", "0"))
+MIRRORWATCH_PARTIAL_MIN_BYTES = 512
+MIRRORWATCH_PARTIAL_MIN_RATIO = 0.5
 
 USER_AGENT = "mirrorwatch/0.1 (+https://pypi.org/project/mirrorwatch/)"
 ROBOTSTXT_OBEY = True

@@ -168,12 +168,12 @@ def test_home_lists_sources_with_health_warnings(client, archive):
     data = client.get("/api/sources").json()["sources"]
     by_name = {row["name"]: row for row in data}
     assert (by_name["news"]["role"], by_name["news"]["pages"], by_name["news"]["versions"]) == ("origin", 2, 4)
-    assert by_name["news"]["last_run"]["status"] == "failed" and by_name["news"]["last_run"]["errors"] == 3
-    assert by_name["news"]["warnings"][0] == "last run failed (shutdown)"
-    assert "3 of 4 fetches failed in the last run" in by_name["news"]["warnings"]
+    assert by_name["news"]["last_run"]["status"] == "failed" and by_name["news"]["last_run"]["error"] == 3
+    assert by_name["news"]["warnings"] == ["the last crawl failed (shutdown)", "the last crawl had 3 errors in 4 fetches",
+                                           "no crawl has finished"]
     assert by_name["blog"]["warnings"] == ["never crawled"]
     html = client.get("/").text
-    assert "last run failed (shutdown)" in html and "never crawled" in html
+    assert "the last crawl failed (shutdown)" in html and "never crawled" in html
 
 
 def test_pages_escape_scraped_text_and_forbid_script(client):
@@ -214,12 +214,12 @@ def test_health_rules_from_crawl_runs():
     healthy = run("finished", started_hours_ago=3)
     assert warnings(healthy, healthy.finished_at, now=now) == []
     old = run("finished", started_hours_ago=24 * 5)
-    assert warnings(old, old.finished_at, now=now) == ["no finished run for 5 days"]
+    assert warnings(old, old.finished_at, now=now) == ["no crawl has finished for 5 days"]
     stuck = run("running", started_hours_ago=8)
-    assert warnings(stuck, now - timedelta(hours=30), now=now) == ["last run still running after 8 hours"]
+    assert warnings(stuck, now - timedelta(hours=30), now=now) == ["the last crawl is still running after 8 hours"]
     assert warnings(run("running", started_hours_ago=1), now - timedelta(hours=2), now=now) == []
     empty = run("finished", started_hours_ago=1, fetched=0)
-    assert warnings(empty, empty.finished_at, now=now) == ["last run fetched no pages"]
-    broken = run("interrupted", started_hours_ago=1, fetched=4, errors=2)
-    assert warnings(broken, None, now=now) == ["last run interrupted", "no run has finished",
-                                               "2 of 4 fetches failed in the last run"]
+    assert warnings(empty, empty.finished_at, now=now) == ["the last crawl fetched no pages"]
+    broken = run("interrupted", started_hours_ago=1, fetched=4, errors=3)
+    assert warnings(broken, None, now=now) == ["the last crawl interrupted (no reason given)",
+                                               "the last crawl had 3 errors in 4 fetches", "no crawl has finished"]

@@ -1,13 +1,15 @@
 """The archive at a glance: each source with its role, last run, counts and health warnings.
 
 overview → ``{"sources": [{"name", "role", "origin", "pages", "versions", "last_run":
-             {"id", "started_at", "finished_at", "status", "finish_reason", "fetched", "errors"} | null,
+             {"id", "started_at", "finished_at", "status", "finish_reason", "fetched", "new_version",
+              "unchanged", "not_modified", "gone", "error", "partial_refetched"} | null,
              "warnings": [str]}]}``
 
-Health is derived from the ``crawl_run`` table alone, by simple rules (thresholds below):
-no run yet; the last run failed, was interrupted or is still running long after it began;
-no run has finished for ``STALE_AFTER``; the last run fetched nothing, or most of its
-fetches were errors.
+Health is derived from the ``crawl_run`` table: the last run's warnings are the monitoring
+report's (:func:`storage.reports.monitor.run_warnings`: failed or interrupted, fetched
+nothing, mostly errors), and over all runs: never crawled, a run still "running" long after
+it began, no run finished for ``STALE_AFTER``. The report's warning about extraction
+returning much shorter texts needs a time window and is left to ``mirrorwatch report``.
 """
 
 from __future__ import annotations
@@ -18,10 +20,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from storage.models import CrawlRun, Page, Source, Version
+from storage.reports.monitor import run_summary, run_warnings
 
 STALE_AFTER = timedelta(days=2)  # no finished crawl for this long: the source is not watched
 RUNNING_TOO_LONG = timedelta(hours=6)  # a run "running" this long has most likely died
-ERROR_SHARE = 0.5  # at least this share of a run's fetches failed
 
 
 def overview(s: Session, *, now: datetime | None = None) -> dict:
@@ -44,46 +46,27 @@ def overview(s: Session, *, now: datetime | None = None) -> dict:
             "origin": source.origin,
             "pages": pages.get(source.id, 0),
             "versions": versions.get(source.id, 0),
-            "last_run": _run(run) if run else None,
+            "last_run": _last_run(run) if run else None,
             "warnings": warnings(run, last_finished.get(source.id), now=now),
         })
     return {"sources": out}
 
 
-def _run(run: CrawlRun) -> dict:
-    stats = run.stats or {}
-    outcomes = {k.rsplit("/", 1)[1]: int(v) for k, v in stats.items() if k.startswith("mirrorwatch/captures/")}
-    return {
-        "id": run.id,
-        "started_at": run.started_at.isoformat(),
-        "finished_at": run.finished_at.isoformat() if run.finished_at else None,
-        "status": run.status,
-        "finish_reason": run.finish_reason,
-        "fetched": sum(outcomes.values()),
-        "errors": outcomes.get("error", 0),
-    }
+def _last_run(run: CrawlRun) -> dict:
+    return {**run_summary(run), "finished_at": run.finished_at.isoformat() if run.finished_at else None}
 
 
 def warnings(run: CrawlRun | None, last_finished: datetime | None, *, now: datetime) -> list[str]:
     """What looks wrong with a source, in plain words (empty when nothing does)."""
     if run is None:
         return ["never crawled"]
-    out = []
-    if run.status in ("failed", "interrupted"):
-        out.append(f"last run {run.status}" + (f" ({run.finish_reason})" if run.finish_reason else ""))
-    elif run.status == "running" and now - run.started_at > RUNNING_TOO_LONG:
-        out.append(f"last run still running after {_age(now - run.started_at)}")
+    out = run_warnings(run)
+    if run.status == "running" and now - run.started_at > RUNNING_TOO_LONG:
+        out.append(f"the last crawl is still running after {_age(now - run.started_at)}")
     if last_finished is None:
-        out.append("no run has finished")
+        out.append("no crawl has finished")
     elif now - last_finished > STALE_AFTER:
-        out.append(f"no finished run for {_age(now - last_finished)}")
-    if run.status != "running":
-        summary = _run(run)
-        fetched, errors = summary["fetched"], summary["errors"]
-        if fetched == 0:
-            out.append("last run fetched no pages")
-        elif errors / fetched >= ERROR_SHARE:
-            out.append(f"{errors} of {fetched} fetches failed in the last run")
+        out.append(f"no crawl has finished for {_age(now - last_finished)}")
     return out
 
 
