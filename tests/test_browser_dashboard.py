@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from storage.changes import CLASSES
 from tests.conftest import IN_CI, PARAGRAPHS
 from tests.dashboard_server import dashboard
 
@@ -122,6 +123,7 @@ def test_click_from_changes_to_diff_and_from_copies_to_comparison(archive_db, dr
         changes = driver.find_elements(By.CSS_SELECTOR, "#changes tr.change")
         assert len(changes) == 4  # three first versions and the tram article's edit, newest first
         assert "1 → 2" in changes[0].text and urls["tram"] in changes[0].text
+        assert changes[0].find_element(By.CSS_SELECTOR, ".pill").text in CLASSES  # as the write path classified it
         driver.save_screenshot(str(shots / "changes.png"))
 
         changes[0].find_element(By.CSS_SELECTOR, "a.diff").click()
