@@ -19,7 +19,7 @@ demo: $(STAMP)
 	$(VENV)/bin/mirrorwatch demo
 
 test: $(STAMP)
-	@# Headless Chromium for the HTML report test; without it that test skips (fails under CI=true).
+	@# Headless Chromium + chromedriver for the browser tests; without them those skip (fail under CI=true).
 	-@bash scripts/ensure-chromium.sh
 	$(PY) -m pytest -q $(PYTEST_ARGS)
 
@@ -34,6 +34,8 @@ bench: $(STAMP)
 	$(PY) -m tests.bench.export_memory
 	@echo "== WARC import throughput (181 real pages, 1 and 2 extraction workers) =="
 	$(PY) -m tests.bench.warc_import
+	@echo "== dashboard pages on 100,000 stored versions (each < 200 ms) =="
+	$(PY) -m tests.bench.dashboard
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache

@@ -243,11 +243,12 @@ def demo(workdir: Path | None) -> None:
 
 
 # Commands defined in modules of their own (crawler/cli_*.py).
-from crawler import cli_export, cli_report  # noqa: E402
+from crawler import cli_export, cli_report, cli_serve  # noqa: E402
 
 for _command in (
     cli_report.report,
     cli_export.export_group, cli_export.import_group, cli_export.reextract, cli_export.prune,
+    cli_serve.serve,
 ):
     cli.add_command(_command)
 

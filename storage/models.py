@@ -141,7 +141,14 @@ class Version(Base):
     """An extracted state of a page; a new one only when the normalised text changed."""
 
     __tablename__ = "version"
-    __table_args__ = (UniqueConstraint("page_id", "number"),)
+    __table_args__ = (
+        UniqueConstraint("page_id", "number"),
+        # The change list walks versions newest first and pages by (captured_at, id); the other
+        # columns let SQLite apply its filters inside the index, without reading the (wide) rows.
+        Index("ix_version_changes", "captured_at", "id", "page_id", "number", "change_class", "significance"),
+        # The change list filtered by class: the equality and the order from one index.
+        Index("ix_version_class_changes", "change_class", "captured_at", "id", "page_id", "significance"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     page_id: Mapped[int] = mapped_column(ForeignKey("page.id"))

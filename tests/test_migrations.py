@@ -6,6 +6,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 
 from storage.db import alembic_config, head_revision, make_engine, open_engine
+from storage.fulltext import include_object
 from storage.models import Base
 
 
@@ -13,7 +14,7 @@ def test_upgrade_head_matches_models(db_url):
     engine = open_engine(db_url)
     try:
         with engine.connect() as conn:
-            context = MigrationContext.configure(conn, opts={"compare_type": True})
+            context = MigrationContext.configure(conn, opts={"compare_type": True, "include_object": include_object})
             assert compare_metadata(context, Base.metadata) == []
             assert context.get_current_revision() == head_revision()
     finally:

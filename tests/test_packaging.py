@@ -27,3 +27,9 @@ def test_installed_wheel_runs_the_demo_from_elsewhere(tmp_path):
     assert demo.returncode == 0, demo.stderr[-2000:]
     assert "version 1 → 2" in demo.stdout and "excerpt" in demo.stdout
     assert (elsewhere / "demo" / "compare.html").is_file()
+    # The dashboard's templates ship too: it renders the demo's archive from the installed copy.
+    dashboard = subprocess.run(
+        [sys.executable, "-c", "import sys; from starlette.testclient import TestClient; from crawler.web import create_app;"
+         "r = TestClient(create_app(sys.argv[1])).get('/changes'); print(r.status_code, 'Central Banks' in r.text)",
+         str(elsewhere / "demo" / "mirrorwatch.db")], cwd=elsewhere, env=env, capture_output=True, text=True, timeout=120)
+    assert dashboard.stdout.split() == ["200", "True"], dashboard.stderr[-2000:]

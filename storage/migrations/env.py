@@ -3,6 +3,7 @@
 from alembic import context
 from sqlalchemy import create_engine
 
+from storage.fulltext import include_object
 from storage.models import Base
 
 config = context.config
@@ -19,6 +20,7 @@ def run_migrations_online() -> None:
             target_metadata=target_metadata,
             render_as_batch=True,  # SQLite needs batch mode to alter tables
             compare_type=True,
+            include_object=include_object,  # search objects the models do not describe
         )
         context.run_migrations()
 

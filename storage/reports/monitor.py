@@ -190,14 +190,14 @@ class _Window:
         out = []
         for name in sorted(origins):
             last = runs[name][-1] if runs[name] else None
-            warnings = _run_warnings(last) if last is not None else []
+            warnings = run_warnings(last) if last is not None else []
             pages = [{"url": e["url"], "version": e["version"], "kept": e["_kept"]} for e in shrunk.get(name, [])]
             if pages:
                 warnings.append(f"extraction returned much shorter texts on {len(pages)} pages "
                                 f"(held back from the changes)")
             out.append({"url": origins[name], "source": name, "status": "warning" if warnings else "ok",
                         "warnings": warnings, "runs": len(runs[name]),
-                        "last_run": _run_summary(last) if last is not None else None, "pages": pages})
+                        "last_run": run_summary(last) if last is not None else None, "pages": pages})
         return out
 
 
@@ -251,8 +251,9 @@ def _hold_back_shrunk(entries: list[dict]) -> tuple[list[dict], dict[str, list[d
     return sorted(kept, key=lambda e: (-(e["significance"] or 0.0), e["captured_at"], e["url"])), shrunk
 
 
-def _run_warnings(run: CrawlRun) -> list[str]:
-    summary = _run_summary(run)
+def run_warnings(run: CrawlRun) -> list[str]:
+    """What went wrong in one crawl run (also the dashboard's health rules for a last run)."""
+    summary = run_summary(run)
     warnings = []
     if run.status in ("failed", "interrupted"):
         warnings.append(f"the last crawl {run.status} ({run.finish_reason or 'no reason given'})")
@@ -265,7 +266,7 @@ def _run_warnings(run: CrawlRun) -> list[str]:
     return warnings
 
 
-def _run_summary(run: CrawlRun) -> dict:
+def run_summary(run: CrawlRun) -> dict:
     stats = run.stats or {}
     counts = {o.replace("-", "_"): int(stats.get(f"mirrorwatch/captures/{o}", 0)) for o in OUTCOMES}
     return {"id": run.id, "started_at": run.started_at.isoformat(), "status": run.status,

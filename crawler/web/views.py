@@ -1,0 +1,118 @@
+"""What each dashboard page shows, as data: the same dict is the page's ``/api/...`` JSON.
+
+Each view takes the request's query parameters and returns a :class:`View`: ``data`` (the
+JSON, in the CLI's shapes where the CLI has the command) and ``extra`` (what only the HTML
+needs: filter choices, version numbers). Views are plain synchronous functions over the
+archive; Starlette runs them in its thread pool.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+
+from storage import fulltext
+from storage.archive import Archive
+from storage.errors import StorageError
+from storage.models import Source
+from storage.reports.changes import PAGE_SIZE, ChangeFilter, change_classes, changes, parse_time
+from storage.reports.copies import compare_report, copies_report
+from storage.reports.history import diff_report, history_report
+from storage.reports.overview import overview
+
+SEARCH_LIMIT = 20
+
+
+@dataclass(frozen=True)
+class View:
+    data: dict
+    extra: dict = field(default_factory=dict)
+
+
+def required(params: Mapping[str, str], name: str) -> str:
+    value = (params.get(name) or "").strip()
+    if not value:
+        raise StorageError(f"missing query parameter {name!r}")
+    return value
+
+
+def _optional(params: Mapping[str, str], name: str, kind: type, noun: str):
+    value = (params.get(name) or "").strip()
+    if not value:
+        return None
+    try:
+        return kind(value)
+    except ValueError:
+        raise StorageError(f"{name} must be {noun}, not {value!r}") from None
+
+
+def optional_int(params: Mapping[str, str], name: str) -> int | None:
+    return _optional(params, name, int, "a whole number")
+
+
+def optional_float(params: Mapping[str, str], name: str) -> float | None:
+    return _optional(params, name, float, "a number")
+
+
+def change_filter(params: Mapping[str, str]) -> ChangeFilter:
+    return ChangeFilter(
+        source=params.get("source") or None,
+        change_class=params.get("class") or None,
+        min_significance=optional_float(params, "min_significance"),
+        since=parse_time(params.get("since")),
+        until=parse_time(params.get("until")),
+    )
+
+
+class Views:
+    def __init__(self, archive: Archive):
+        self.archive = archive
+
+    def home(self, params: Mapping[str, str]) -> View:
+        with self.archive.session() as s:
+            return View(overview(s))
+
+    def changes(self, params: Mapping[str, str]) -> View:
+        flt = change_filter(params)
+        limit = optional_int(params, "limit") or PAGE_SIZE
+        with self.archive.session() as s:
+            data = changes(s, flt, after=params.get("after") or None, limit=limit)
+            extra = {"classes": change_classes(s), "sources": list(s.scalars(select(Source.name).order_by(Source.name)))}
+        return View(data, extra)
+
+    def history(self, params: Mapping[str, str]) -> View:
+        url = required(params, "url")
+        page = self.archive.page(url)
+        versions = self.archive.versions(page.url)
+        data = history_report(page.url, versions)
+        # The monitoring classifier's verdicts, next to the CLI's fields.
+        for row, version in zip(data["versions"], versions, strict=True):
+            row["change_class"] = version.change_class or ("new" if version.number == 1 else None)
+            row["significance"] = version.significance
+        return View(data, {"copies": self.archive.copies(page.url)})
+
+    def diff(self, params: Mapping[str, str]) -> View:
+        url = required(params, "url")
+        page = self.archive.page(url)
+        versions = self.archive.versions(page.url)
+        data = diff_report(page.url, versions, optional_int(params, "from"), optional_int(params, "to"))
+        return View(data, {"numbers": [v.number for v in versions]})
+
+    def copies(self, params: Mapping[str, str]) -> View:
+        url = required(params, "url")
+        page = self.archive.page(url)
+        return View(copies_report(page.url, self.archive.copies(page.url)))
+
+    def compare(self, params: Mapping[str, str]) -> View:
+        return View(compare_report(*self.archive.compare(required(params, "a"), required(params, "b"))))
+
+    def search(self, params: Mapping[str, str]) -> View:
+        query = (params.get("q") or "").strip()
+        with self.archive.session() as s:
+            return View({
+                "query": query,
+                "pages": fulltext.find_pages(s, query, limit=SEARCH_LIMIT),
+                "texts": fulltext.search_text(s, query, limit=SEARCH_LIMIT),
+            })
