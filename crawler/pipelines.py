@@ -9,7 +9,8 @@ hands the spider the pages the archive knows so that they are re-checked.
 
 Stats (persisted with the run): ``mirrorwatch/captures/<outcome>``,
 ``mirrorwatch/extract/calls``, ``mirrorwatch/extract/skipped_same_body``,
-``mirrorwatch/extract/seconds``.
+``mirrorwatch/extract/seconds``; ``mirrorwatch/database_error`` (the message) when a
+database failure stopped the crawl (finish reason ``database_error``).
 """
 
 from __future__ import annotations
@@ -23,10 +24,15 @@ from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime
 
 from scrapy import signals
+from scrapy.exceptions import DropItem
+from scrapy.utils.defer import deferred_from_coro
+from sqlalchemy.exc import SQLAlchemyError
 
 from crawler.extraction import extract
 from crawler.items import PageFetched
 from storage.archive import Archive
+from storage.db import SQLITE_BUSY_TIMEOUT_MS
+from storage.dbfaults import describe
 from storage.types import Fetch
 
 log = logging.getLogger(__name__)
@@ -64,6 +70,7 @@ class ArchivePipeline:
         self.workers = workers
         self.run_id: int | None = None
         self.pool: ProcessPoolExecutor | None = None
+        self.database_error: str | None = None
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -91,6 +98,13 @@ class ArchivePipeline:
     def spider_closed(self, spider, reason: str) -> None:
         if self.run_id is None:
             return
+        try:
+            self._finish(spider, reason)
+        except SQLAlchemyError as exc:  # the run stays 'running'; the crawl's error was logged already
+            if self.database_error is None:
+                log.error("could not close the crawl run: %s", describe(exc, self.crawler.settings.get("MIRRORWATCH_DB")))
+
+    def _finish(self, spider, reason: str) -> None:
         # Redirects seen in this crawl, including those whose target was a duplicate request.
         self.stats.set_value("mirrorwatch/aliases/redirects_added", self.archive.add_redirects(spider.redirects))
         # Boilerplate learned during this crawl can change what the stored links say.
@@ -99,6 +113,23 @@ class ArchivePipeline:
         self.archive.finish_run(self.run_id, status=status, reason=reason, stats=self.stats.get_stats())
 
     async def process_item(self, item):
+        try:
+            return await self._process(item)
+        except SQLAlchemyError as exc:
+            raise self._database_failed(exc, item) from None
+
+    def _database_failed(self, exc: SQLAlchemyError, item) -> DropItem:
+        """Stop the crawl on the first database failure: its transaction was rolled back, so
+        nothing is half-written, and the next crawl fetches what this one could not store."""
+        if self.database_error is None:
+            url = self.crawler.settings.get("MIRRORWATCH_DB")
+            self.database_error = describe(exc, url, busy_timeout_ms=SQLITE_BUSY_TIMEOUT_MS)
+            log.error("stopping the crawl of %s: %s", self.crawler.spider.source.name, self.database_error)
+            self.stats.set_value("mirrorwatch/database_error", self.database_error)
+            self._closing = deferred_from_coro(self.crawler.engine.close_spider_async(reason="database_error"))
+        return DropItem(f"not stored ({self.database_error}): {getattr(item, 'url', item)}", log_level="INFO")
+
+    async def _process(self, item):
         if not isinstance(item, PageFetched):
             return item
         extracted = None
