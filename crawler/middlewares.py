@@ -14,7 +14,7 @@ chain is refused as a ``RedirectLoop`` (an error capture of the first URL).
 from __future__ import annotations
 
 import logging
-from urllib.parse import urljoin
+from urllib.parse import urldefrag, urljoin
 
 from scrapy.exceptions import IgnoreRequest
 
@@ -53,12 +53,15 @@ class RedirectAliasMiddleware:
         location = response.headers.get(b"Location")
         spider = self.crawler.spider
         if 300 <= response.status < 400 and location and hasattr(spider, "redirects"):
-            target = normalize_url(urljoin(request.url, location.decode("latin-1")))
-            source = normalize_url(request.url)
-            chain = {normalize_url(u) for u in request.meta.get("redirect_urls", ())} | {source}
-            if target in chain:  # would end as a silent duplicate-filter drop; say what it is
+            raw_target = urldefrag(urljoin(request.url, location.decode("latin-1"))).url
+            # Raw URLs, not normalised ones: a redirect that only adds or strips a tracking
+            # parameter is a different request, and no loop.
+            chain = {urldefrag(u).url for u in (*request.meta.get("redirect_urls", ()), request.url)}
+            if raw_target in chain:  # would end as a silent duplicate-filter drop; say what it is
                 self.crawler.stats.inc_value("mirrorwatch/fetch/redirect_loops")
-                raise RedirectLoop(f"redirect loop: {source} -> {target}")
+                raise RedirectLoop(f"redirect loop: {request.url} -> {raw_target}")
+            target = normalize_url(raw_target)
+            source = normalize_url(request.url)
             if target != source and origin_of(target) == origin_of(source) == spider.source.origin:
                 spider.redirects[source] = target
         return response

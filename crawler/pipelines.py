@@ -100,7 +100,7 @@ class ArchivePipeline:
             return
         try:
             self._finish(spider, reason)
-        except SQLAlchemyError as exc:  # the run stays 'running'; the crawl's error was logged already
+        except SQLAlchemyError as exc:  # the run may stay 'running'; the crawl's error was logged already
             if self.database_error is None:
                 log.error("could not close the crawl run: %s", describe(exc, self.crawler.settings.get("MIRRORWATCH_DB")))
 

@@ -276,3 +276,35 @@ def test_a_failing_robots_txt_does_not_stop_the_crawl(crawl, mode):
     stats = crawl.robots_stats[mode]
     assert stats["finish_reason"] == "finished"
     assert stats["mirrorwatch/captures/new-version"] == 1
+
+
+# -- redirect loops, unit ----------------------------------------------------------------------
+
+def redirect(url: str, location: str, chain: tuple[str, ...] = ()):
+    from types import SimpleNamespace
+
+    from scrapy import Request
+    from scrapy.http import Response
+    from scrapy.utils.test import get_crawler
+
+    from crawler.middlewares import RedirectAliasMiddleware
+
+    crawler = get_crawler()
+    crawler.spider = SimpleNamespace(redirects={}, source=SimpleNamespace(origin="http://127.0.0.1:8001"))
+    request = Request(url, meta={"redirect_urls": list(chain)} if chain else {})
+    response = Response(url, status=301, headers={"Location": location}, request=request)
+    return RedirectAliasMiddleware.from_crawler(crawler).process_response(request, response), crawler
+
+
+def test_a_redirect_back_into_its_chain_is_a_loop():
+    from crawler.fetchcheck import RedirectLoop
+
+    with pytest.raises(RedirectLoop, match="redirect loop: http://127.0.0.1:8001/b -> http://127.0.0.1:8001/a"):
+        redirect("http://127.0.0.1:8001/b", "/a", chain=("http://127.0.0.1:8001/a",))
+    with pytest.raises(RedirectLoop):
+        redirect("http://127.0.0.1:8001/a", "/a#again")
+
+
+def test_a_redirect_that_only_changes_tracking_parameters_is_no_loop():
+    response, crawler = redirect("http://127.0.0.1:8001/a", "/a?utm_source=feed")
+    assert response.status == 301 and crawler.stats.get_value("mirrorwatch/fetch/redirect_loops") is None
