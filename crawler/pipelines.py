@@ -9,7 +9,8 @@ hands the spider the pages the archive knows so that they are re-checked.
 
 Stats (persisted with the run): ``mirrorwatch/captures/<outcome>``,
 ``mirrorwatch/extract/calls``, ``mirrorwatch/extract/skipped_same_body``,
-``mirrorwatch/extract/seconds``; ``mirrorwatch/database_error`` (the message) when a
+``mirrorwatch/extract/seconds``, ``mirrorwatch/extract/pool_restarts`` (a worker died and
+was replaced); ``mirrorwatch/database_error`` (the message) when a
 database failure stopped the crawl (finish reason ``database_error``).
 """
 
@@ -21,6 +22,7 @@ import multiprocessing
 import os
 import time
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from datetime import datetime
 
 from scrapy import signals
@@ -44,12 +46,22 @@ class _SharedPool:
     def __init__(self):
         self.pool: ProcessPoolExecutor | None = None
         self.users = 0
+        self.workers = 1
 
     def acquire(self, workers: int) -> ProcessPoolExecutor:
+        self.workers = workers
         if self.pool is None:
             # spawn, not fork: forking a process that runs a reactor and threads is unsafe.
             self.pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
         self.users += 1
+        return self.pool
+
+    def replace(self, broken: ProcessPoolExecutor) -> ProcessPoolExecutor:
+        """A working pool instead of one whose worker died (a parser crash, the OOM killer);
+        items that were in the broken pool call this too, and get the same new pool."""
+        if self.pool is broken:
+            broken.shutdown(wait=False, cancel_futures=True)
+            self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
         return self.pool
 
     def release(self) -> None:
@@ -148,10 +160,17 @@ class ArchivePipeline:
     async def _extract(self, item: PageFetched):
         """The extraction, or None after turning the item into an error capture."""
         started = time.perf_counter()
-        future = self.pool.submit(extract, item.body, url=item.url, encoding=item.encoding)
+        pool = self.pool
         try:
-            return await asyncio.wrap_future(future)
-        except Exception as exc:  # a crashed worker or a parser bug must not lose the fetch
+            return await asyncio.wrap_future(pool.submit(extract, item.body, url=item.url, encoding=item.encoding))
+        except BrokenProcessPool as exc:  # the rest of the crawl needs workers that live
+            log.warning("%s: the extraction worker died (%r); starting new workers", item.url, exc)
+            self.pool = _POOL.replace(pool)
+            self.stats.inc_value("mirrorwatch/extract/failed")
+            self.stats.inc_value("mirrorwatch/extract/pool_restarts")
+            item.body, item.error = None, "extraction failed: the extraction worker died on this page or one beside it"
+            return None
+        except Exception as exc:  # a parser bug must not lose the fetch
             log.warning("%s: extraction failed: %r", item.url, exc)
             self.stats.inc_value("mirrorwatch/extract/failed")
             item.body, item.error = None, f"extraction failed: {exc!r}"[:1000]

@@ -154,3 +154,44 @@ def test_a_migration_killed_midway_leaves_a_database_the_next_run_migrates(ws, s
     assert result.returncode == 0, result.stderr[-1500:]
     assert consistency_problems(ws.db) == []
     assert ws.run("runs", "--format", "json").stdout.strip().startswith("{")
+
+
+WORKER_DIES = """
+import crawler.pipelines
+from tests.hostile.crashing import extract_or_die
+crawler.pipelines.extract = extract_or_die  # pickled by name: the workers import it too
+from crawler.cli import main
+import sys
+sys.argv = ["mirrorwatch", "crawl", "--format", "json"]
+main()
+"""
+
+
+def test_an_extraction_worker_that_dies_is_replaced_and_the_crawl_goes_on(site, ws):
+    import json
+
+    paths = [f"/articles/a{n}.html" for n in range(3)] + ["/articles/crash.html"] + [f"/articles/b{n}.html" for n in range(3)]
+    for n, path in enumerate(paths):
+        site.article(path, f"Article {n}", [f"Article {n} reports. " + p for p in PARAGRAPHS])
+    site.index(*paths)
+    ws.source(site, concurrency=1, download_delay=0.3)
+    env = {**os.environ, "MIRRORWATCH_EXTRACT_WORKERS": "1", "PYTHONPATH": str(REPO)}
+    env.pop("MIRRORWATCH_DB", None)
+    result = subprocess.run([sys.executable, "-c", WORKER_DIES], cwd=ws.dir, env=env,
+                            capture_output=True, text=True, timeout=180)
+    assert result.returncode == 0, result.stderr[-2000:]
+    stats = json.loads(result.stdout)["stats"]["test"]
+    assert stats["mirrorwatch/extract/pool_restarts"] >= 1
+    with sqlite3.connect(ws.db) as conn:
+        outcomes = dict(conn.execute("select p.url, c.outcome from capture c join page p on p.id = c.page_id"))
+        errors = {e for (e,) in conn.execute("select error from capture where outcome = 'error'")}
+    # Every fetch is recorded: pages in the dead pool's queue as errors with the reason, the
+    # pages after it as versions from the new workers.
+    assert len(outcomes) == len(paths)
+    assert outcomes[site.url + "/articles/crash.html"] == "error"
+    assert errors == {"extraction failed: the extraction worker died on this page or one beside it"}
+    assert "new-version" in outcomes.values()
+    assert consistency_problems(ws.db) == []
+    ws.crawl()  # the next crawl stores what the dead worker took with it
+    with sqlite3.connect(ws.db) as conn:
+        assert conn.execute("select count(distinct page_id) from version").fetchone()[0] == len(paths)
