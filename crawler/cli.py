@@ -85,6 +85,10 @@ def crawl(ctx: Context, names: tuple[str, ...], fmt: str) -> None:
 
     chosen = select_sources(load_sources(ctx.sources), names)
     open_engine(ctx.db)  # create and migrate before the crawl, and fail early
+    archive = ctx.archive()
+    for source in chosen:  # the first write: a database locked too long fails here, in one line
+        archive.ensure_source(source.name, role=source.role, origin=source.origin)
+    archive.engine.dispose()
     level = ["WARNING", "INFO", "DEBUG"][min(ctx.verbose, 2)]
     settings = crawl_settings(db=ctx.db, sources_path=ctx.sources, log_level=level)
     with render.crawl_progress(enabled=fmt == "text" and sys.stderr.isatty()) as on_item:

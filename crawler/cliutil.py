@@ -16,7 +16,11 @@ import click
 from rich.console import Console
 
 from crawler.sources import SourcesError
+from sqlalchemy.exc import SQLAlchemyError
+
 from storage.archive import Archive
+from storage.db import SQLITE_BUSY_TIMEOUT_MS, database_url
+from storage.dbfaults import describe
 from storage.errors import StorageError
 
 FORMATS = click.Choice(["text", "json"])
@@ -47,6 +51,10 @@ def user_errors(func):
             return func(*args, **kwargs)
         except (StorageError, SourcesError) as exc:
             raise click.ClickException(str(exc)) from None
+        except SQLAlchemyError as exc:  # locked past the busy timeout, disk full, connection lost
+            ctx = click.get_current_context().find_object(Context)
+            url = database_url(ctx.db) if ctx else None
+            raise click.ClickException(describe(exc, url, busy_timeout_ms=SQLITE_BUSY_TIMEOUT_MS)) from None
 
     return wrapper
 

@@ -22,6 +22,7 @@ from urllib.parse import urljoin, urlsplit
 import trafilatura
 from trafilatura.settings import use_config
 
+from crawler.charset import decode_html
 from storage.types import Extracted
 
 EXTRACTOR = "trafilatura"
@@ -62,8 +63,7 @@ def extract(html: str | bytes, *, url: str | None = None, encoding: str | None =
     Returns an ``Extracted`` with no paragraphs when the page holds no main
     text; never raises on odd markup.
     """
-    if isinstance(html, bytes):
-        html = html.decode(encoding or "utf-8", errors="replace")
+    html = decode_html(html, encoding) if isinstance(html, bytes) else html.replace("\x00", "")
     doc = trafilatura.bare_extraction(
         html,
         url=url,

@@ -7,16 +7,18 @@ which would let a crawl of 127.0.0.1:8001 wander onto 127.0.0.1:8002.
 ``RedirectAliasMiddleware`` notes every on-site redirect (from → to) as it comes
 back, before Scrapy's RedirectMiddleware follows it: the redirected request may
 be dropped as a duplicate of a page already fetched, and the alias would be lost.
-The pipeline stores the notes when the crawl closes.
+The pipeline stores the notes when the crawl closes. A redirect back into its own
+chain is refused as a ``RedirectLoop`` (an error capture of the first URL).
 """
 
 from __future__ import annotations
 
 import logging
-from urllib.parse import urljoin
+from urllib.parse import urldefrag, urljoin
 
 from scrapy.exceptions import IgnoreRequest
 
+from crawler.fetchcheck import RedirectLoop
 from storage.normalize import normalize_url, origin_of
 
 log = logging.getLogger(__name__)
@@ -51,7 +53,14 @@ class RedirectAliasMiddleware:
         location = response.headers.get(b"Location")
         spider = self.crawler.spider
         if 300 <= response.status < 400 and location and hasattr(spider, "redirects"):
-            target = normalize_url(urljoin(request.url, location.decode("latin-1")))
+            raw_target = urldefrag(urljoin(request.url, location.decode("latin-1"))).url
+            # Raw URLs, not normalised ones: a redirect that only adds or strips a tracking
+            # parameter is a different request, and no loop.
+            chain = {urldefrag(u).url for u in (*request.meta.get("redirect_urls", ()), request.url)}
+            if raw_target in chain:  # would end as a silent duplicate-filter drop; say what it is
+                self.crawler.stats.inc_value("mirrorwatch/fetch/redirect_loops")
+                raise RedirectLoop(f"redirect loop: {request.url} -> {raw_target}")
+            target = normalize_url(raw_target)
             source = normalize_url(request.url)
             if target != source and origin_of(target) == origin_of(source) == spider.source.origin:
                 spider.redirects[source] = target

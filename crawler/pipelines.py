@@ -13,7 +13,10 @@ recorded; the second fetch is recorded whatever it brings.
 Stats (persisted with the run): ``mirrorwatch/captures/<outcome>``,
 ``mirrorwatch/extract/calls``, ``mirrorwatch/extract/skipped_same_body``,
 ``mirrorwatch/extract/seconds``, ``mirrorwatch/fetch/partial_refetched``,
-``mirrorwatch/fetch/partial_confirmed`` (the second fetch looked partial too).
+``mirrorwatch/fetch/partial_confirmed`` (the second fetch looked partial too),
+``mirrorwatch/extract/pool_restarts`` (a worker died and was replaced);
+``mirrorwatch/database_error`` (the message) when a database failure stopped the crawl
+(finish reason ``database_error``).
 """
 
 from __future__ import annotations
@@ -24,15 +27,20 @@ import multiprocessing
 import os
 import time
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from datetime import datetime
 
 from scrapy import signals
 from scrapy.exceptions import DropItem
+from scrapy.utils.defer import deferred_from_coro
+from sqlalchemy.exc import SQLAlchemyError
 
 from crawler.extraction import extract
 from crawler.items import PageFetched
 from crawler.partial import PartialCheck
 from storage.archive import Archive
+from storage.db import SQLITE_BUSY_TIMEOUT_MS
+from storage.dbfaults import describe
 from storage.types import Fetch
 
 log = logging.getLogger(__name__)
@@ -44,12 +52,22 @@ class _SharedPool:
     def __init__(self):
         self.pool: ProcessPoolExecutor | None = None
         self.users = 0
+        self.workers = 1
 
     def acquire(self, workers: int) -> ProcessPoolExecutor:
+        self.workers = workers
         if self.pool is None:
             # spawn, not fork: forking a process that runs a reactor and threads is unsafe.
             self.pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
         self.users += 1
+        return self.pool
+
+    def replace(self, broken: ProcessPoolExecutor) -> ProcessPoolExecutor:
+        """A working pool instead of one whose worker died (a parser crash, the OOM killer);
+        items that were in the broken pool call this too, and get the same new pool."""
+        if self.pool is broken:
+            broken.shutdown(wait=False, cancel_futures=True)
+            self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
         return self.pool
 
     def release(self) -> None:
@@ -72,6 +90,7 @@ class ArchivePipeline:
         self.pool: ProcessPoolExecutor | None = None
         self.partial = PartialCheck.from_settings(crawler.settings)
         self.confirming: set[str] = set()  # URLs re-fetched because their first fetch looked partial
+        self.database_error: str | None = None
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -99,6 +118,13 @@ class ArchivePipeline:
     def spider_closed(self, spider, reason: str) -> None:
         if self.run_id is None:
             return
+        try:
+            self._finish(spider, reason)
+        except SQLAlchemyError as exc:  # the run may stay 'running'; the crawl's error was logged already
+            if self.database_error is None:
+                log.error("could not close the crawl run: %s", describe(exc, self.crawler.settings.get("MIRRORWATCH_DB")))
+
+    def _finish(self, spider, reason: str) -> None:
         # Redirects seen in this crawl, including those whose target was a duplicate request.
         self.stats.set_value("mirrorwatch/aliases/redirects_added", self.archive.add_redirects(spider.redirects))
         # Boilerplate learned during this crawl can change what the stored links say.
@@ -107,6 +133,23 @@ class ArchivePipeline:
         self.archive.finish_run(self.run_id, status=status, reason=reason, stats=self.stats.get_stats())
 
     async def process_item(self, item):
+        try:
+            return await self._process(item)
+        except SQLAlchemyError as exc:
+            raise self._database_failed(exc, item) from None
+
+    def _database_failed(self, exc: SQLAlchemyError, item) -> DropItem:
+        """Stop the crawl on the first database failure: its transaction was rolled back, so
+        nothing is half-written, and the next crawl fetches what this one could not store."""
+        if self.database_error is None:
+            url = self.crawler.settings.get("MIRRORWATCH_DB")
+            self.database_error = describe(exc, url, busy_timeout_ms=SQLITE_BUSY_TIMEOUT_MS)
+            log.error("stopping the crawl of %s: %s", self.crawler.spider.source.name, self.database_error)
+            self.stats.set_value("mirrorwatch/database_error", self.database_error)
+            self._closing = deferred_from_coro(self.crawler.engine.close_spider_async(reason="database_error"))
+        return DropItem(f"not stored ({self.database_error}): {getattr(item, 'url', item)}", log_level="INFO")
+
+    async def _process(self, item):
         if not isinstance(item, PageFetched):
             return item
         extracted = None
@@ -143,10 +186,17 @@ class ArchivePipeline:
     async def _extract(self, item: PageFetched):
         """The extraction, or None after turning the item into an error capture."""
         started = time.perf_counter()
-        future = self.pool.submit(extract, item.body, url=item.url, encoding=item.encoding)
+        pool = self.pool
         try:
-            return await asyncio.wrap_future(future)
-        except Exception as exc:  # a crashed worker or a parser bug must not lose the fetch
+            return await asyncio.wrap_future(pool.submit(extract, item.body, url=item.url, encoding=item.encoding))
+        except BrokenProcessPool as exc:  # the rest of the crawl needs workers that live
+            log.warning("%s: the extraction worker died (%r); starting new workers", item.url, exc)
+            self.pool = _POOL.replace(pool)
+            self.stats.inc_value("mirrorwatch/extract/failed")
+            self.stats.inc_value("mirrorwatch/extract/pool_restarts")
+            item.body, item.error = None, "extraction failed: the extraction worker died on this page or one beside it"
+            return None
+        except Exception as exc:  # a parser bug must not lose the fetch
             log.warning("%s: extraction failed: %r", item.url, exc)
             self.stats.inc_value("mirrorwatch/extract/failed")
             item.body, item.error = None, f"extraction failed: {exc!r}"[:1000]

@@ -293,9 +293,10 @@ def _retitled(version: Version, extracted: Extracted) -> bool:
 
 
 def _transient(exc: OperationalError) -> bool:
-    """A deadlock or serialisation failure, or SQLite still busy: worth another try."""
+    """A deadlock or serialisation failure, SQLite still busy, or a connection dropped under
+    the transaction (the pool reconnects, pre-pinging): worth another try."""
     code = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
-    return code in ("40P01", "40001") or "database is locked" in str(exc.orig)
+    return code in ("40P01", "40001") or "database is locked" in str(exc.orig) or exc.connection_invalidated
 
 
 def _sha256(body: bytes) -> str:

@@ -1,14 +1,16 @@
 """Engines, sessions and migrations.
 
 The database URL is any SQLAlchemy URL; a plain path means a SQLite file.
-SQLite runs in WAL mode with a busy timeout so that a reader (the CLI) and a
-writer (a crawl) can work at once. A new or old database is migrated to the
+SQLite runs in WAL mode with a busy timeout (30 s, or
+``MIRRORWATCH_SQLITE_BUSY_TIMEOUT_MS``) so that a reader (the CLI) and a writer
+(a crawl) can work at once. A new or old database is migrated to the
 latest schema on first use (Alembic, ``storage/migrations``).
 """
 
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 
 from alembic import command
@@ -26,7 +28,8 @@ log = logging.getLogger(__name__)
 
 DEFAULT_DB = "mirrorwatch.db"
 MIGRATIONS = Path(__file__).with_name("migrations")
-SQLITE_BUSY_TIMEOUT_MS = 30_000
+# How long a SQLite writer waits for another's lock before giving up with a clear message.
+SQLITE_BUSY_TIMEOUT_MS = int(os.environ.get("MIRRORWATCH_SQLITE_BUSY_TIMEOUT_MS", "30000"))
 
 
 def database_url(value: str | None) -> str:

@@ -17,13 +17,12 @@ from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 
 import scrapy
-from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
-from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.gz import gunzip, gzip_magic_number
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
+from crawler.fetchcheck import body_problem, failure_reason, is_fetch_failure
 from crawler.items import PageFetched
 from crawler.sources import Source, load_sources
 from storage.normalize import normalize_url, origin_of
@@ -202,6 +201,8 @@ class ArticleSpider(scrapy.Spider):
         if response.status == 200 and (not isinstance(response, TextResponse)
                                        or (declared and "html" not in declared and "xml" not in declared)):
             error = f"not an HTML page: {declared or 'no content type'}"
+        elif response.status == 200:
+            error = body_problem(response)  # a PDF sent as text/html, a soft 404
         return PageFetched(
             source=self.source.name,
             url=url,
@@ -220,20 +221,21 @@ class ArticleSpider(scrapy.Spider):
 
     def on_error(self, failure) -> Iterator[PageFetched]:
         request = failure.request
-        # HttpError (a status the spider does not handle) is an IgnoreRequest too,
-        # but unlike robots.txt or off-site refusals it is a fetch that failed.
-        refused = failure.check(IgnoreRequest) and not failure.check(HttpError)
-        if refused or not request.meta.get("article"):
+        # HttpError (a status the spider does not handle), redirect loops and size limits are
+        # IgnoreRequests too, but unlike robots.txt or off-site refusals they are failed fetches.
+        if not is_fetch_failure(failure) or not request.meta.get("article"):
             self.logger.info("not fetched: %s (%s)", request.url, failure.getErrorMessage())
             return
         response = getattr(failure.value, "response", None)
         self.crawler.stats.inc_value("mirrorwatch/fetch/errors")
+        # Without a response, the page is the one first asked for, not the last hop of its redirects.
+        url = response.url if response is not None else (request.meta.get("redirect_urls") or [request.url])[0]
         yield PageFetched(
             source=self.source.name,
-            url=normalize_url(response.url if response is not None else request.url),
+            url=normalize_url(url),
             fetched_at=_now(),
             status=response.status if response is not None else None,
-            error=f"{failure.type.__name__}: {failure.getErrorMessage()}"[:1000],
+            error=failure_reason(failure, max_size=self.crawler.settings.getint("DOWNLOAD_MAXSIZE"))[:1000],
             headers=header_list(response.headers) if response is not None else [],
         )
 

@@ -1,0 +1,99 @@
+"""What went wrong with a fetch, in words a capture can keep.
+
+* :func:`body_problem`: a 200 answer that is not an article page after all: a
+  PDF or an image sent as ``text/html`` (told by its first bytes), or a soft 404
+  (a "page not found" page sent with status 200).
+* :func:`failure_reason`: one line for a failed download (time-outs, resets,
+  truncated bodies, size limits, redirect loops, statuses the spider refuses),
+  where Scrapy's own message is often empty.
+* :func:`is_fetch_failure`: which of Scrapy's ``IgnoreRequest`` refusals are
+  failed fetches of a page (recorded as error captures) rather than requests the
+  crawl chose not to make (robots.txt, off-site: counted in stats only).
+* :class:`RedirectLoop`: raised by ``RedirectAliasMiddleware`` when a redirect
+  leads back to a URL of its own chain.
+"""
+
+from __future__ import annotations
+
+import re
+
+from scrapy.exceptions import (DownloadCancelledError, DownloadFailedError, DownloadTimeoutError, IgnoreRequest,
+                               ResponseDataLossError)
+from scrapy.http import Response, TextResponse
+from scrapy.spidermiddlewares.httperror import HttpError
+
+# First bytes of formats that are never an HTML page, whatever the Content-Type says.
+MAGIC = {
+    b"%PDF-": "PDF",
+    b"\x89PNG\r\n\x1a\n": "PNG image",
+    b"\xff\xd8\xff": "JPEG image",
+    b"GIF87a": "GIF image",
+    b"GIF89a": "GIF image",
+    b"RIFF": "RIFF media (WebP, WAV or AVI)",
+    b"PK\x03\x04": "ZIP archive (or an office document)",
+    b"\x1f\x8b": "gzip data",
+    b"OggS": "Ogg media",
+    b"ID3": "MP3 audio",
+}
+# A soft 404: a short page whose title or first heading says the page does not exist.
+_NOT_FOUND = re.compile(r"\b(404|not found|page (?:does not|doesn't) exist|no longer available)\b", re.IGNORECASE)
+SOFT_404_MAX_CHARS = 600
+
+# Scrapy's IgnoreRequest messages that mean "this page could not be fetched".
+_FAILED_REFUSALS = ("max redirections reached", "DOWNLOAD_MAXSIZE")
+
+
+class RedirectLoop(IgnoreRequest):
+    """A redirect back to a URL already in the request's redirect chain."""
+
+
+def body_problem(response: Response) -> str | None:
+    """Why a 200 response is not an article page, or None."""
+    head = response.body[:16].lstrip()
+    for magic, kind in MAGIC.items():
+        if head.startswith(magic):
+            declared = response.headers.get(b"Content-Type", b"").decode("latin-1").split(";")[0].strip()
+            return f"not an HTML page: looks like {kind} (sent as {declared or 'no content type'})"
+    if isinstance(response, TextResponse):
+        title = " ".join(response.xpath("normalize-space(//title)").getall()[:1])
+        heading = response.xpath("normalize-space((//h1)[1])").get() or ""
+        if _NOT_FOUND.search(title) or _NOT_FOUND.search(heading):
+            text = " ".join(response.xpath("//body//p//text()").getall())
+            if len(text) <= SOFT_404_MAX_CHARS:
+                return f"soft 404: the page says {(title or heading)[:100]!r}"
+    return None
+
+
+def is_fetch_failure(failure) -> bool:
+    """True for failures to record as an error capture of the page requested."""
+    if failure.check(HttpError, RedirectLoop):
+        return True
+    if failure.check(IgnoreRequest):
+        return any(marker in failure.getErrorMessage() for marker in _FAILED_REFUSALS)
+    return True
+
+
+def failure_reason(failure, *, max_size: int | None = None) -> str:
+    """One line saying why the download failed."""
+    message = failure.getErrorMessage().strip()
+    response = getattr(failure.value, "response", None)
+    if failure.check(HttpError) and response is not None:
+        location = response.headers.get(b"Location")
+        if 300 <= response.status < 400 and location:
+            return f"HTTP {response.status}: redirect to {location.decode('latin-1')[:300]!r} not followed"
+        return f"HTTP {response.status}"
+    if failure.check(DownloadTimeoutError):
+        return f"timed out: {message}"
+    if failure.check(DownloadCancelledError):
+        return f"download cancelled: {message or f'body larger than DOWNLOAD_MAXSIZE ({max_size} bytes)'}"
+    if failure.check(ResponseDataLossError):
+        return "connection lost before the whole body arrived (reset, or a truncated body)"
+    if failure.check(DownloadFailedError):
+        return f"download failed: {message or 'the connection broke'}"
+    if failure.check(RedirectLoop):
+        return message
+    if failure.check(IgnoreRequest) and "DOWNLOAD_MAXSIZE" in message:
+        return f"body too large once decompressed: {message}"
+    if failure.check(IgnoreRequest) and "max redirections" in message:
+        return "too many redirects (an endless redirect chain)"
+    return f"{failure.type.__name__}: {message}" if message else failure.type.__name__
