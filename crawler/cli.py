@@ -71,22 +71,27 @@ def sources(ctx: Context, check: bool, fmt: str) -> None:
 
 @cli.command()
 @click.argument("names", nargs=-1)
+@click.option("--due", is_flag=True,
+              help="Re-check only the known pages that are due (the scheduler's way); "
+                   "by default every known page is re-checked.")
 @format_option
 @pass_ctx
 @user_errors
-def crawl(ctx: Context, names: tuple[str, ...], fmt: str) -> None:
+def crawl(ctx: Context, names: tuple[str, ...], due: bool, fmt: str) -> None:
     """Crawl all sources now, or the NAMES given.
 
     \b
     Example:
       mirrorwatch crawl origin-news
+      mirrorwatch crawl --due origin-news
     """
     from crawler.runner import crawl_settings, run_crawl  # Scrapy is slow to import
 
     chosen = select_sources(load_sources(ctx.sources), names)
     open_engine(ctx.db)  # create and migrate before the crawl, and fail early
     level = ["WARNING", "INFO", "DEBUG"][min(ctx.verbose, 2)]
-    settings = crawl_settings(db=ctx.db, sources_path=ctx.sources, log_level=level)
+    settings = crawl_settings(db=ctx.db, sources_path=ctx.sources, log_level=level,
+                              overrides={"MIRRORWATCH_RECHECK": "due" if due else "all"})
     with render.crawl_progress(enabled=fmt == "text" and sys.stderr.isatty()) as on_item:
         results = run_crawl(chosen, settings, on_item=on_item)
     rows = [{"source": r.source, "finish_reason": r.finish_reason, **r.summary()} for r in results]

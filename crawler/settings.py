@@ -10,6 +10,10 @@ Our own settings carry the ``MIRRORWATCH_`` prefix:
     ``MIRRORWATCH_SOURCES`` environment variable.
 ``MIRRORWATCH_EXTRACT_WORKERS``
     extraction worker processes; 0 (default) means one per core.
+``MIRRORWATCH_RECHECK``
+    which known pages a crawl re-fetches: ``all`` (default; a manual crawl) or
+    ``due`` (``crawl --due`` and the scheduler: only pages the re-check policy
+    says are due, see ``storage/recheck.py`` and ``crawler/pipelines.py``).
 """
 
 import os
@@ -21,6 +25,7 @@ NEWSPIDER_MODULE = "crawler.spiders"
 MIRRORWATCH_DB = os.environ.get("MIRRORWATCH_DB", "mirrorwatch.db")
 MIRRORWATCH_SOURCES = os.environ.get("MIRRORWATCH_SOURCES", "sources.toml")
 MIRRORWATCH_EXTRACT_WORKERS = int(os.environ.get("MIRRORWATCH_EXTRACT_WORKERS", "0"))
+MIRRORWATCH_RECHECK = "all"
 
 USER_AGENT = "mirrorwatch/0.1 (+https://pypi.org/project/mirrorwatch/)"
 ROBOTSTXT_OBEY = True
