@@ -248,6 +248,9 @@ def demo(workdir: Path | None) -> None:
 
 
 # Commands defined in modules of their own (crawler/cli_*.py) are registered below.
+from crawler.cli_schedule import schedule  # noqa: E402
+
+cli.add_command(schedule)
 
 
 def main() -> None:

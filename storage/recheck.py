@@ -67,13 +67,18 @@ def next_due(now: datetime, *, born: datetime, changed: bool = False,
 
 def parse_listed_date(text: str | None) -> datetime | None:
     """A sitemap W3C date (``2026-01-05``, ``2026-01-05T10:00:00+00:00``) or a feed's
-    RFC 822 date (``Mon, 05 Jan 2026 10:00:00 GMT``) as an aware UTC datetime; None if unreadable."""
+    RFC 822 date (``Mon, 05 Jan 2026 10:00:00 GMT``) as an aware UTC datetime; None if unreadable.
+    A day without a time means its end, so that an edit later on the day of a capture is not missed."""
+    value = _parse_date(text)
+    if value is not None and _DATE_ONLY.match(text.strip()):
+        value += timedelta(days=1)
+    return value
+
+
+def _parse_date(text: str | None) -> datetime | None:
     if not text:
         return None
     text = text.strip()
-    if _DATE_ONLY.match(text):
-        # A day without a time: its end, so that an edit later on the day of a capture is not missed.
-        text = (datetime.fromisoformat(text) + timedelta(days=1)).isoformat()
     try:
         value = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
@@ -94,4 +99,4 @@ def listed_unchanged(listed_modified: str | None, last_captured: datetime | None
 
 def published_at(published: str | None) -> datetime | None:
     """A version's published date (ISO, as extracted) as a UTC datetime, if readable."""
-    return parse_listed_date(published)
+    return _parse_date(published)
