@@ -135,11 +135,13 @@ class Notifier:
     """What the scheduler calls after each run: report, HTML file, one message per target."""
 
     def __init__(self, targets: tuple[NotifyTarget, ...], *, db: str, report_dir: Path,
-                 backoff: float = BACKOFF):
+                 backoff: float = BACKOFF,
+                 build_report: Callable[[RunOutcome], tuple[dict, str | None]] | None = None):
         self.targets = targets
         self.db = db
         self.report_dir = report_dir
         self.backoff = backoff
+        self.build_report = build_report or self.report
 
     @classmethod
     def from_sources(cls, sources_path: str, *, db: str, report_dir: Path | None = None) -> Notifier:
@@ -149,7 +151,11 @@ class Notifier:
         targets = [t for t in self.targets if not t.sources or outcome.source in t.sources]
         if not targets:
             return
-        report, html = self.report(outcome)
+        try:
+            report, html = self.build_report(outcome)
+        except Exception:  # the run is stored either way; say so and tell the targets what we know
+            log.exception("%s: cannot build the run report", outcome.source)
+            report, html = {}, None
         path = self.write_html(outcome, html) if html is not None else None
         for target in targets:
             payload = message(report, outcome, report_path=str(path) if path else None,
