@@ -73,6 +73,21 @@ def wait_for(predicate, *, timeout=150, what="condition"):
     raise AssertionError(f"timed out waiting for {what}")
 
 
+def store_job(ws, source, schedule, *, next_run_time):
+    """A job in the scheduler's job store as an earlier scheduler would have left it."""
+    from apscheduler.job import Job
+    from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+    from apscheduler.schedulers.background import BackgroundScheduler
+
+    store = SQLAlchemyJobStore(url=ws.db_url, tablename="mirrorwatch_jobs")
+    store.start(BackgroundScheduler(timezone="UTC"), "default")
+    store.add_job(Job(store._scheduler, id=f"crawl:{source}", func="crawler.scheduler:crawl_job",
+                      trigger=parse_schedule(schedule).trigger(), args=(source,), kwargs={},
+                      name=f"crawl {source} ({schedule})", next_run_time=next_run_time, misfire_grace_time=60,
+                      coalesce=True, max_instances=1, executor="default"))
+    store.shutdown()
+
+
 # -- schedules and due sources ---------------------------------------------------
 
 
@@ -274,15 +289,8 @@ def test_jobs_of_removed_sources_are_dropped_at_start(make_site, ws):
     site.index(A)
     site.article(A, "Tram", PARAGRAPHS)
     ws.run("db", "upgrade")
-    from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
-    from apscheduler.schedulers.background import BackgroundScheduler
-
     # A job store left by an earlier configuration with a source that is gone now.
-    old = BackgroundScheduler(jobstores={"default": SQLAlchemyJobStore(url=ws.db_url, tablename="mirrorwatch_jobs")})
-    old.add_job("crawler.scheduler:crawl_job", "interval", hours=1, args=("removed",), id="crawl:removed",
-                name="crawl removed (1h)")
-    old.start(paused=True)
-    old.shutdown()
+    store_job(ws, "removed", "1h", next_run_time=datetime.now(UTC) + timedelta(hours=1))
     ws.source(site, name="news", schedule="1h")
     proc = start_scheduler(ws)
     try:
@@ -316,3 +324,20 @@ def test_a_crashed_crawl_is_recorded_as_failed_and_the_next_one_runs(sqlite_url)
     assert [(r["status"], r["finish_reason"]) for r in rows] == [
         ("failed", "crawl process exited with status 3")] * 2
     assert all(r["finished_at"] for r in rows)
+
+
+def test_a_run_missed_while_the_scheduler_was_down_is_logged(site, ws):
+    site.index(A)
+    site.article(A, "Tram", PARAGRAPHS)
+    ws.source(site, schedule="1h")
+    ws.run("db", "upgrade")
+    # The job as an earlier scheduler left it: its run was due two hours ago.
+    store_job(ws, "test", "1h", next_run_time=datetime.now(UTC) - timedelta(hours=2))
+    proc = start_scheduler(ws, "--misfire-grace", "60")
+    try:
+        wait_for(lambda: "missed the run due at" in open(ws.dir / "scheduler.log").read(), what="the missed run")
+    finally:
+        log = stop(proc)
+    assert proc.returncode == 0, log
+    assert "test: missed the run due at" in log and "more than 0:01:00 late" in log
+    assert runs(ws) == []  # skipped, not run late
