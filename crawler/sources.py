@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -142,17 +142,8 @@ def _parse(entry: object, where: str) -> Source:
     if isinstance(name, str) and name:
         where = f"{where.split(':')[0]}: source {name!r}"
 
-    def fail(key: str, problem: str) -> SourcesError:
-        return SourcesError(f"{where}: field {key!r}: {problem}")
-
-    for key, value in entry.items():
-        if key not in _FIELDS:
-            raise fail(key, f"unknown field (known: {', '.join(_FIELDS)})")
-        expected = _FIELDS[key]
-        if not isinstance(value, expected) or isinstance(value, bool):
-            raise fail(key, f"expected {_type_name(expected)}, got {type(value).__name__}")
-        if isinstance(value, list) and not all(isinstance(v, str) and v for v in value):
-            raise fail(key, "expected a list of non-empty strings")
+    fail = _failer(where)
+    _check_types(entry, _FIELDS, fail)
     for key in ("name", "role"):
         if key not in entry:
             raise fail(key, "missing")
@@ -219,16 +210,8 @@ _NOTIFY_FIELDS = {"url": str, "webhook": str, "min_significance": (int, float), 
 def _parse_notify(entry: object, where: str, sources: Mapping[str, Source]) -> NotifyTarget:
     if not isinstance(entry, dict):
         raise SourcesError(f"{where}: must be a table")
-
-    def fail(key: str, problem: str) -> SourcesError:
-        return SourcesError(f"{where}: field {key!r}: {problem}")
-
-    for key, value in entry.items():
-        if key not in _NOTIFY_FIELDS:
-            raise fail(key, f"unknown field (known: {', '.join(_NOTIFY_FIELDS)})")
-        expected = _NOTIFY_FIELDS[key]
-        if not isinstance(value, expected) or isinstance(value, bool):
-            raise fail(key, f"expected {_type_name(expected)}, got {type(value).__name__}")
+    fail = _failer(where)
+    _check_types(entry, _NOTIFY_FIELDS, fail)
     if ("url" in entry) == ("webhook" in entry):
         raise fail("url", "give exactly one of 'url' (an Apprise URL) or 'webhook' (an http(s) URL)")
     if "url" in entry and "://" not in entry["url"]:
@@ -243,6 +226,26 @@ def _parse_notify(entry: object, where: str, sources: Mapping[str, Source]) -> N
             raise fail("sources", f"unknown source {name!r}")
     return NotifyTarget(url=entry.get("url"), webhook=entry.get("webhook"),
                         min_significance=float(entry.get("min_significance", 0.0)), sources=names)
+
+
+def _failer(where: str) -> Callable[[str, str], SourcesError]:
+    def fail(key: str, problem: str) -> SourcesError:
+        return SourcesError(f"{where}: field {key!r}: {problem}")
+
+    return fail
+
+
+def _check_types(entry: dict, fields: Mapping[str, type | tuple[type, ...]],
+                 fail: Callable[[str, str], SourcesError]) -> None:
+    """Every key known, every value of its type; lists hold non-empty strings."""
+    for key, value in entry.items():
+        if key not in fields:
+            raise fail(key, f"unknown field (known: {', '.join(fields)})")
+        expected = fields[key]
+        if not isinstance(value, expected) or isinstance(value, bool):
+            raise fail(key, f"expected {_type_name(expected)}, got {type(value).__name__}")
+        if isinstance(value, list) and not all(isinstance(v, str) and v for v in value):
+            raise fail(key, "expected a list of non-empty strings")
 
 
 def _type_name(expected) -> str:
