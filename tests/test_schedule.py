@@ -341,3 +341,15 @@ def test_a_run_missed_while_the_scheduler_was_down_is_logged(site, ws):
     assert proc.returncode == 0, log
     assert "test: missed the run due at" in log and "more than 0:01:00 late" in log
     assert runs(ws) == []  # skipped, not run late
+
+
+def test_once_records_its_run_on_either_database(db_url, site, ws):
+    site.index(A)
+    site.article(A, "Tram", PARAGRAPHS)
+    ws.source(site, schedule="1d")
+    first = ws.json("--db", db_url, "schedule", "--once")
+    assert [(r["status"], r["new_versions"]) for r in first["runs"]] == [("finished", 1)]
+    assert ws.json("--db", db_url, "schedule", "--once")["runs"] == []
+    [run] = ws.json("--db", db_url, "runs")["runs"]
+    assert (run["id"], run["status"], run["new_version"], run["finished_at"] is not None) == (
+        first["runs"][0]["run_id"], "finished", 1, True)
