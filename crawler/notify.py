@@ -145,6 +145,7 @@ class Notifier:
         self.report_dir = report_dir
         self.backoff = backoff
         self.build_report = build_report or self.report
+        self._archive = None  # opened at the first report, kept: the scheduler runs for months
 
     @classmethod
     def from_sources(cls, sources_path: str, *, db: str, report_dir: Path | None = None) -> Notifier:
@@ -171,8 +172,10 @@ class Notifier:
         from storage.archive import Archive
         from storage.reports.monitor import monitor_html, monitor_report
 
+        if self._archive is None:
+            self._archive = Archive.open(self.db)
         # A second of slack: the child stamps its captures just after we noted the start.
-        report = monitor_report(Archive.open(self.db), since=outcome.started_at - timedelta(seconds=1),
+        report = monitor_report(self._archive, since=outcome.started_at - timedelta(seconds=1),
                                 until=outcome.finished_at, source=outcome.source)
         return report, monitor_html(report)
 
