@@ -175,9 +175,9 @@ class MonitorScheduler:
         log.warning("%s: missed the run due at %s (more than %s late); next run by its schedule",
                     event.job_id[len(JOB_PREFIX):], event.scheduled_run_time, self.options.misfire_grace)
 
-    def _on_busy(self, event) -> None:
+    def _on_busy(self, event) -> None:  # a JobSubmissionEvent: run times, plural
         log.info("%s: still crawling; the run due at %s is skipped",
-                 event.job_id[len(JOB_PREFIX):], event.scheduled_run_time)
+                 event.job_id[len(JOB_PREFIX):], min(event.scheduled_run_times))
 
     def _on_error(self, event) -> None:
         log.error("%s: run failed: %r", event.job_id[len(JOB_PREFIX):], event.exception)

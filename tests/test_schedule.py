@@ -243,6 +243,7 @@ def test_scheduler_runs_on_its_interval_and_sees_an_edit(site, ws):
     assert [c[2] for c in captures(ws) if c[2] == "new-version"] == ["new-version", "new-version"]
     assert ws.json("history", site.url + A)["versions"][-1]["number"] == 2
     assert "test: scheduled 2s, next run now" in log and "scheduler stopped" in log
+    assert "Error notifying listener" not in log
     with sqlite3.connect(ws.db) as conn:
         assert conn.execute("select owner from scheduler_lock").fetchall() == [(None,)]
         jobs = [job for (job,) in conn.execute("select id from mirrorwatch_jobs")]
