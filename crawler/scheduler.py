@@ -158,15 +158,19 @@ class MonitorScheduler:
                 scheduler.remove_job(job.id)
         starts = last_run_starts(session_factory(self.engine))
         now = utcnow()
+        grace = int(self.options.misfire_grace.total_seconds())
         for job_id, source in wanted.items():
             label = f"crawl {source.name} ({source.schedule})"
             job = scheduler.get_job(job_id)
             if job is not None and job.name == label:
+                # Unchanged: keep its next run time, so runs missed while we were down are seen.
+                if job.misfire_grace_time != grace:
+                    scheduler.modify_job(job_id, misfire_grace_time=grace)
                 log.info("%s: next run %s", source.name, job.next_run_time)
                 continue
             schedule = parse_schedule(source.schedule)
             first = now if schedule.is_due(starts.get(source.name), now) else undefined
-            job = scheduler.add_job(crawl_job, schedule.trigger(), args=(source.name,), id=job_id, name=label,
+            scheduler.add_job(crawl_job, schedule.trigger(), args=(source.name,), id=job_id, name=label,
                                     replace_existing=True, next_run_time=first)
             log.info("%s: scheduled %s, next run %s", source.name, source.schedule,
                      "now" if first is not undefined else "by its schedule")

@@ -83,7 +83,7 @@ def store_job(ws, source, schedule, *, next_run_time):
     store.start(BackgroundScheduler(timezone="UTC"), "default")
     store.add_job(Job(store._scheduler, id=f"crawl:{source}", func="crawler.scheduler:crawl_job",
                       trigger=parse_schedule(schedule).trigger(), args=(source,), kwargs={},
-                      name=f"crawl {source} ({schedule})", next_run_time=next_run_time, misfire_grace_time=60,
+                      name=f"crawl {source} ({schedule})", next_run_time=next_run_time, misfire_grace_time=3 * 3600,
                       coalesce=True, max_instances=1, executor="default"))
     store.shutdown()
 
@@ -285,6 +285,18 @@ def test_second_sigterm_interrupts_the_crawl_and_records_it(site, ws):
     assert len(captures(ws)) < 30  # the rest of the crawl was dropped
 
 
+def test_a_crawl_longer_than_the_stop_timeout_is_interrupted(site, ws):
+    _slow_site(site, ws, pages=30)
+    proc = start_scheduler(ws, "--stop-timeout", "2")
+    try:
+        wait_for(lambda: [c for c in captures(ws)], what="a first capture")
+    finally:
+        log = stop(proc)
+    assert proc.returncode == 0, log
+    assert [r[1:3] for r in runs(ws)] == [("interrupted", "shutdown")], log
+    assert "crawls still running after 2 s: interrupting them" in log
+
+
 def test_jobs_of_removed_sources_are_dropped_at_start(make_site, ws):
     site = make_site("news")
     site.index(A)
@@ -332,7 +344,8 @@ def test_a_run_missed_while_the_scheduler_was_down_is_logged(site, ws):
     site.article(A, "Tram", PARAGRAPHS)
     ws.source(site, schedule="1h")
     ws.run("db", "upgrade")
-    # The job as an earlier scheduler left it: its run was due two hours ago.
+    # The job as an earlier scheduler left it (with a 3 h grace): its run was due two hours ago.
+    # This scheduler's grace of 60 s applies to the kept job, so the run counts as missed.
     store_job(ws, "test", "1h", next_run_time=datetime.now(UTC) - timedelta(hours=2))
     proc = start_scheduler(ws, "--misfire-grace", "60")
     try:
