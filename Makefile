@@ -28,6 +28,12 @@ bench: $(STAMP)
 	$(PY) -m tests.bench.copies_eval
 	@echo "== copy detection at scale (100,000 stored versions) =="
 	$(PY) -m tests.bench.copies_scale
+	@echo "== change classes on generated edits of real articles =="
+	$(PY) -m tests.bench.changes_eval
+	@echo "== corpus export memory (JSONL of 1,000 and 10,000 versions) =="
+	$(PY) -m tests.bench.export_memory
+	@echo "== WARC import throughput (181 real pages, 1 and 2 extraction workers) =="
+	$(PY) -m tests.bench.warc_import
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache

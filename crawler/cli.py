@@ -247,10 +247,14 @@ def demo(workdir: Path | None) -> None:
         raise click.ClickException(str(exc)) from None
 
 
-# Commands defined in modules of their own (crawler/cli_*.py) are registered below.
-from crawler.cli_schedule import schedule  # noqa: E402
+# Commands defined in modules of their own (crawler/cli_*.py).
+from crawler import cli_export, cli_report, cli_schedule  # noqa: E402
 
-cli.add_command(schedule)
+for _command in (
+    cli_report.report, cli_schedule.schedule,
+    cli_export.export_group, cli_export.import_group, cli_export.reextract, cli_export.prune,
+):
+    cli.add_command(_command)
 
 
 def main() -> None:

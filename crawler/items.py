@@ -19,3 +19,4 @@ class PageFetched:
     aliases: list[tuple[str, str]] = field(default_factory=list)
     error: str | None = None
     listed_modified: str | None = None  # sitemap lastmod / feed date that led here
+    headers: list[tuple[str, str]] = field(default_factory=list)  # response headers, in order

@@ -13,10 +13,15 @@ scheduler, ``crawl --due``) only those the re-check policy (``storage.recheck``)
 says are due, leaving out pages whose sitemap/feed date says they have not
 changed since their last capture.
 
+A fetch that looks partial (``crawler.partial``) is re-fetched once before it is
+recorded; the second fetch is recorded whatever it brings.
+
 Stats (persisted with the run): ``mirrorwatch/captures/<outcome>``,
 ``mirrorwatch/extract/calls``, ``mirrorwatch/extract/skipped_same_body``,
 ``mirrorwatch/extract/seconds``, ``mirrorwatch/recheck/due``,
-``mirrorwatch/recheck/not_due``, ``mirrorwatch/recheck/skipped_listed``.
+``mirrorwatch/recheck/not_due``, ``mirrorwatch/recheck/skipped_listed``,
+``mirrorwatch/fetch/partial_refetched``,
+``mirrorwatch/fetch/partial_confirmed`` (the second fetch looked partial too).
 """
 
 from __future__ import annotations
@@ -30,9 +35,11 @@ from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime
 
 from scrapy import signals
+from scrapy.exceptions import DropItem
 
 from crawler.extraction import extract
 from crawler.items import PageFetched
+from crawler.partial import PartialCheck
 from storage.archive import Archive
 from storage.recheck import RecheckLimits
 from storage.types import Fetch, utcnow
@@ -78,6 +85,8 @@ class ArchivePipeline:
         self.workers = workers
         self.run_id: int | None = None
         self.pool: ProcessPoolExecutor | None = None
+        self.partial = PartialCheck.from_settings(crawler.settings)
+        self.confirming: set[str] = set()  # URLs re-fetched because their first fetch looked partial
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -130,14 +139,32 @@ class ArchivePipeline:
         if item.status == 200 and item.body is not None:
             if self.archive.needs_extraction(item.url, item.body):
                 extracted = await self._extract(item)
+                self._confirm_whole(item, extracted)
             else:
                 self.stats.inc_value("mirrorwatch/extract/skipped_same_body")
+        self.confirming.discard(item.url)
         recorded = self.archive.record(_fetch(item), extracted, run_id=self.run_id, recheck=self.limits)
         item.body = None  # stored as a blob now; do not keep it alive in signals
         self.stats.inc_value(f"mirrorwatch/captures/{recorded.outcome}")
         if recorded.outcome == "new-version":
             log.info("%s: version %s", recorded.page_url, recorded.version_number)
         return item
+
+    def _confirm_whole(self, item: PageFetched, extracted) -> None:
+        """Re-fetch a page whose fetch looks partial, once, instead of recording it now."""
+        if item.body is None:  # extraction failed: an error capture, not a partial page
+            return
+        reason = self.partial.reason(len(item.body), extracted, self.archive.current_chars(item.url))
+        if reason is None:
+            return
+        if item.url in self.confirming:
+            self.stats.inc_value("mirrorwatch/fetch/partial_confirmed")
+            log.info("%s: still looks partial (%s), recording it", item.url, reason)
+            return
+        self.confirming.add(item.url)
+        self.stats.inc_value("mirrorwatch/fetch/partial_refetched")
+        self.crawler.engine.crawl(self.crawler.spider.refetch(item.url))
+        raise DropItem(f"{item.url}: looks partial ({reason}), re-fetching to confirm", log_level="INFO")
 
     async def _extract(self, item: PageFetched):
         """The extraction, or None after turning the item into an error capture."""
@@ -168,4 +195,5 @@ def _fetch(item: PageFetched) -> Fetch:
         aliases=tuple(item.aliases),
         error=item.error,
         listed_modified=item.listed_modified,
+        headers=tuple((str(k), str(v)) for k, v in item.headers),
     )

@@ -14,6 +14,10 @@ Our own settings carry the ``MIRRORWATCH_`` prefix:
     which known pages a crawl re-fetches: ``all`` (default; a manual crawl) or
     ``due`` (``crawl --due`` and the scheduler: only pages the re-check policy
     says are due, see ``storage/recheck.py`` and ``crawler/pipelines.py``).
+``MIRRORWATCH_PARTIAL_MIN_BYTES``, ``MIRRORWATCH_PARTIAL_MIN_RATIO``
+    when a fetch looks partial and is re-fetched once before it is recorded: a
+    body under 512 bytes, or a text under half the current version's (see
+    ``crawler/partial.py``).
 """
 
 import os
@@ -26,6 +30,8 @@ MIRRORWATCH_DB = os.environ.get("MIRRORWATCH_DB", "mirrorwatch.db")
 MIRRORWATCH_SOURCES = os.environ.get("MIRRORWATCH_SOURCES", "sources.toml")
 MIRRORWATCH_EXTRACT_WORKERS = int(os.environ.get("MIRRORWATCH_EXTRACT_WORKERS", "0"))
 MIRRORWATCH_RECHECK = "all"
+MIRRORWATCH_PARTIAL_MIN_BYTES = 512
+MIRRORWATCH_PARTIAL_MIN_RATIO = 0.5
 
 USER_AGENT = "mirrorwatch/0.1 (+https://pypi.org/project/mirrorwatch/)"
 ROBOTSTXT_OBEY = True

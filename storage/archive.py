@@ -6,8 +6,10 @@ Change detection is a cascade from cheap to costly:
 2. same raw body SHA-256 as the last good fetch → ``unchanged`` (the caller
    skips extraction: see :meth:`Archive.needs_extraction`);
 3. same normalised-text hash as the current version → ``unchanged``;
-4. otherwise a new version with a change summary against its parent; a text
-   equal to an older version names the version it reverts to.
+4. otherwise a new version with a change summary against its parent, its
+   change class and significance (``storage.changes``); a text equal to an
+   older version names the version it reverts to. A new title over the same
+   text is a new version too (class ``title``).
 
 404/410 mark a page gone (no version); other failures are ``error`` captures.
 """
@@ -26,11 +28,12 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from storage import copies
+from storage.changes import ChangeClass, classify
 from storage.db import insert_ignore, open_engine, session_factory
 from storage.errors import StorageError
 from storage.history import change_summary
 from storage.models import Blob, Capture, CrawlRun, Page, PageAlias, Source, Version
-from storage.normalize import normalize_url, text_sha256
+from storage.normalize import normalize_text, normalize_url, text_sha256
 from storage.queries import Queries
 from storage.recheck import OLD_INTERVAL, RecheckLimits, listed_unchanged, next_due, published_at
 from storage.types import Extracted, Fetch, KnownPage, utcnow
@@ -174,6 +177,7 @@ class Archive(Queries):
                 etag=fetch.etag,
                 last_modified=fetch.last_modified,
                 error=fetch.error,
+                headers=[[name, value] for name, value in fetch.headers] or None,
             )
             s.add(capture)
             page.last_fetched_at = fetch.fetched_at
@@ -214,7 +218,8 @@ class Archive(Queries):
             return Recorded("error", page.url)
 
         digest = text_sha256(extracted.paragraphs)
-        if current is not None and current.text_sha256 == digest:
+        # A new headline over the same text is a change too (class ``title``).
+        if current is not None and current.text_sha256 == digest and not _retitled(current, extracted):
             capture.version_id = current.id
             return Recorded("unchanged", page.url, current.number)
         s.flush()  # the capture needs its id
@@ -226,13 +231,16 @@ class Archive(Queries):
     def _new_version(self, s, page, capture, parent, extracted: Extracted, digest: str) -> Version:
         reverts_to = None
         if parent is not None:
-            reverts_to = s.scalar(
-                select(Version.id)
+            earlier = s.scalars(
+                select(Version)
                 .where(Version.page_id == page.id, Version.text_sha256 == digest)
                 .order_by(Version.number.desc())
-                .limit(1)
             )
+            # Same text as the parent: only the title changed; a revert must bring the title back too.
+            retitled = parent.text_sha256 == digest
+            reverts_to = next((v.id for v in earlier if not (retitled and _retitled(v, extracted))), None)
         summary = change_summary(parent.paragraphs, extracted.paragraphs) if parent else None
+        kind = self.change_class(s, parent, capture, extracted, reverts_to is not None) if parent else None
         version = Version(
             page_id=page.id,
             number=(parent.number + 1) if parent else 1,
@@ -252,12 +260,25 @@ class Archive(Queries):
             parent_id=parent.id if parent else None,
             reverts_to_id=reverts_to,
             change=summary.as_dict() if summary else None,
+            change_class=kind.name if kind else None,
+            significance=kind.significance if kind else None,
             attribution=copies.attribution(extracted.paragraphs, extracted.links),
         )
         s.add(version)
         s.flush()
         copies.match_page(s, page.id, copies.index_version(s, page, version, s.get(Source, page.source_id)))
         return version
+
+    @staticmethod
+    def change_class(s: Session, parent: Version, capture: Capture, extracted: Extracted,
+                     reverts: bool) -> ChangeClass:
+        """The class of the change from ``parent`` to what ``capture`` brought (``storage.changes``)."""
+        parent_body = s.scalar(select(Capture.body_sha256).where(Capture.id == parent.capture_id))
+        extractor_changed = (parent.extractor, parent.extractor_version, parent.options_hash) != (
+            extracted.extractor, extracted.extractor_version, extracted.options_hash)
+        return classify(parent.paragraphs, extracted.paragraphs, old_title=parent.title,
+                        new_title=extracted.title, same_body=parent_body == capture.body_sha256,
+                        extractor_changed=extractor_changed, reverts=reverts)
 
     def _store_blob(self, s: Session, body: bytes) -> str:
         digest = _sha256(body)
@@ -307,6 +328,11 @@ class Archive(Queries):
         """Re-verify the copy links of a source's pages; returns how many were checked."""
         with self.session.begin() as s:
             return copies.refresh_links(s, self._source_id(s, source))
+
+
+def _retitled(version: Version, extracted: Extracted) -> bool:
+    return normalize_text(version.title or "") != normalize_text(extracted.title or "")
+
 
 def _transient(exc: OperationalError) -> bool:
     """A deadlock or serialisation failure, or SQLite still busy: worth another try."""

@@ -49,6 +49,15 @@ class Queries:
                 raise UnknownPage(f"no page in the archive for {url}")
             return page
 
+    def current_chars(self, url: str) -> int | None:
+        """Length of the page's current text; None when it has no version yet."""
+        with self.session() as s:
+            page = self._find_page(s, normalize_url(url))
+            if page is None:
+                return None
+            return s.scalar(select(func.length(Version.text)).where(Version.page_id == page.id)
+                            .order_by(Version.number.desc()).limit(1))
+
     def versions(self, url: str) -> list[Version]:
         page = self.page(url)
         with self.session() as s:

@@ -72,6 +72,7 @@ class Fetch:
     aliases: tuple[tuple[str, str], ...] = ()  # (normalised url, "redirect" | "canonical")
     error: str | None = None
     listed_modified: str | None = None  # the sitemap's lastmod or the feed's date for this URL
+    headers: tuple[tuple[str, str], ...] = ()  # response headers as received, in order (for WARC export)
 
 
 @dataclass(frozen=True)

@@ -125,6 +125,10 @@ class ArticleSpider(scrapy.Spider):
                   "listed_modified": listed_modified},
         )
 
+    def refetch(self, url: str) -> scrapy.Request:
+        """A second request for an article already fetched in this crawl (to confirm a partial page)."""
+        return self._article(url, depth=self.source.max_depth, revisit=True).replace(dont_filter=True)
+
     def _follow(self, url: str, depth: int) -> scrapy.Request | None:
         url = normalize_url(url)
         if origin_of(url) != self.source.origin:
@@ -224,6 +228,7 @@ class ArticleSpider(scrapy.Spider):
             aliases=aliases,
             error=error,
             listed_modified=response.meta.get("listed_modified"),
+            headers=header_list(headers),
         )
 
     def on_error(self, failure) -> Iterator[PageFetched]:
@@ -242,7 +247,15 @@ class ArticleSpider(scrapy.Spider):
             fetched_at=_now(),
             status=response.status if response is not None else None,
             error=f"{failure.type.__name__}: {failure.getErrorMessage()}"[:1000],
+            headers=header_list(response.headers) if response is not None else [],
         )
+
+
+def header_list(headers) -> list[tuple[str, str]]:
+    """Every response header as (name, value), repeated names kept, in the order received
+    (names as Scrapy spells them: it folds them to Title-Case, so ``ETag`` reads ``Etag``)."""
+    return [(name.decode("latin-1"), value.decode("latin-1"))
+            for name, values in headers.items() for value in values]
 
 
 def _header(headers, name: bytes) -> str | None:

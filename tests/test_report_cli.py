@@ -1,0 +1,174 @@
+"""``mirrorwatch report`` on archives built by real crawls of local sites, with edits between them."""
+
+import json
+import time
+from datetime import UTC, datetime
+
+from tests.conftest import PARAGRAPHS
+
+A, B, C, D = (f"/articles/{n}.html" for n in ("tram", "budget", "bridge", "parks"))
+BUDGET = [
+    "The city's budget for next year was presented to the council on Monday by the finance director.",
+    "It foresees a modest rise in spending on schools and a freeze on most other departments.",
+    "The mayor said the city had been forced to borrow to cover the shortfall left by the pandemic.",
+    "A final vote on the budget is scheduled for the last week of December.",
+]
+
+
+def write_v1(site):
+    site.article(A, "Tram line extended", PARAGRAPHS)
+    site.article(B, "Budget presented", BUDGET)
+    site.article(D, "Parks to close early", [p.replace("tram", "park") for p in PARAGRAPHS])
+    site.index(A, B, D)
+
+
+def test_report_after_an_edit_names_each_change_with_class_significance_and_diff(site, ws):
+    write_v1(site)
+    ws.source(site)
+    ws.crawl()
+    time.sleep(1.1)
+    between = datetime.now(UTC).isoformat(timespec="seconds")
+    time.sleep(1.1)
+    site.article(A, "Tram line extended", PARAGRAPHS[:2] + [PARAGRAPHS[2].replace("310", "410")] + PARAGRAPHS[3:])
+    site.article(B, "Budget presented", BUDGET[:2] + BUDGET[3:])  # the borrowing paragraph retracted
+    site.article(C, "Bridge repairs delayed", [p.replace("tram", "bridge") for p in BUDGET])
+    site.remove(D)
+    site.index(A, B, C, D)
+    ws.crawl()
+
+    data = ws.json("report", "--since", between)
+    assert set(data) >= {"since", "until", "new", "changed", "gone", "new_copies", "diverged_copies", "health"}
+    assert data["since"].startswith(between[:19])
+    assert [(n["url"], n["source"], n["title"]) for n in data["new"]] == [(site.url + C, "test", "Bridge repairs delayed")]
+    assert [(g["url"], g["source"]) for g in data["gone"]] == [(site.url + D, "test")]
+    changed = [(c["url"], c["source"], c["class"], c["version"]) for c in data["changed"]]
+    assert changed == [(site.url + B, "test", "paragraphs-removed", 2), (site.url + A, "test", "numbers-or-dates", 2)]
+    budget, tram = data["changed"]
+    assert budget["significance"] >= 0.6 and tram["significance"] == 0.4
+    assert budget["diff"] == ["- " + BUDGET[2]]
+    assert tram["diff"] == ["~ … the cost estimate of [-310-] {+410+} million euros was optimistic …"]
+    (health,) = data["health"]
+    assert (health["source"], health["url"], health["status"], health["warnings"]) == ("test", site.url, "ok", [])
+    assert (health["last_run"]["new_version"], health["last_run"]["gone"]) == (3, 1)
+
+    significant = ws.json("report", "--since", between, "--min-significance", "0.5")
+    assert [c["url"] for c in significant["changed"]] == [site.url + B]
+    everything = ws.json("report", "--since", "1h", "--source", "test")["new"]
+    assert sorted(n["url"] for n in everything) == sorted(site.url + p for p in (A, B, C, D))
+    assert everything[-1]["url"] == site.url + C  # in the order they were first stored
+
+    text = ws.run("report", "--since", between).stdout
+    assert "paragraphs-removed 0." in text and "numbers-or-dates 0.40" in text
+    assert "[-310-] {+410+}" in text and "Bridge repairs delayed" in text
+    assert max(len(line) for line in text.splitlines()) <= 80
+
+
+def test_report_bad_since_and_unknown_source_are_one_line_errors(site, ws):
+    write_v1(site)
+    ws.source(site)
+    ws.crawl()
+    for args, message in [
+        (("--since", "yesterday"), "Error: --since 'yesterday': expected a duration such as 24h, 7d, 30m "
+                                   "or a date such as 2026-01-31"),
+        (("--source", "nope"), "Error: unknown source 'nope'"),
+    ]:
+        result = ws.run("report", *args, check=False)
+        assert (result.returncode, result.stderr.strip()) == (1, message)
+
+
+def test_report_html_escapes_planted_script(site, ws):
+    site.article(A, "Tram <script>alert('title')</script>", PARAGRAPHS)
+    site.index(A)
+    ws.source(site)
+    ws.crawl()
+    site.article(A, "Tram <script>alert('title')</script>",
+                 PARAGRAPHS + ["Update: <script>document.location='http://evil.invalid/'</script> was added."])
+    ws.crawl()
+    out = ws.dir / "report.html"
+    ws.run("report", "--since", "1h", "--format", "html", "-o", str(out))
+    page = out.read_text()
+    assert "<script" not in page
+    assert "&lt;script&gt;document.location=" in page
+    assert "Tram &lt;script&gt;alert(" in page
+    data = ws.json("report", "--since", "1h")
+    assert data["changed"][0]["class"] == "correction-appended"
+    assert "<script>document.location='http://evil.invalid/'</script>" in data["changed"][0]["diff"][0]
+
+
+def test_report_lists_new_and_diverged_copies(make_site, ws):
+    origin, mirror = make_site("origin"), make_site("mirror")
+    origin.article(A, "Tram line extended", PARAGRAPHS)
+    origin.index(A)
+    mirror.article("/articles/copied-tram.html", "Tram line extended", PARAGRAPHS)
+    mirror.index("/articles/copied-tram.html")
+    ws.sources(f'''
+[[source]]
+name = "news"
+role = "origin"
+start_urls = ["{origin.url}/"]
+allow = ["/articles/"]
+
+[[source]]
+name = "blog"
+role = "mirror"
+start_urls = ["{mirror.url}/"]
+allow = ["/articles/"]
+''')
+    ws.run("crawl")
+    time.sleep(1.1)
+    between = datetime.now(UTC).isoformat(timespec="seconds")
+    time.sleep(1.1)
+    origin.article(A, "Tram line extended", PARAGRAPHS[:3] + ["The first trams are expected in 2030."])
+    ws.run("crawl")
+    first = ws.json("report", "--since", "1h")
+    (link,) = first["new_copies"]
+    assert (link["url"], link["source"], link["original_url"], link["original_source"]) == (
+        mirror.url + "/articles/copied-tram.html", "blog", origin.url + A, "news")
+    assert first["diverged_copies"] == []  # found in the period: new, not changed
+    later = ws.json("report", "--since", between)
+    assert later["new_copies"] == []
+    (diverged,) = later["diverged_copies"]
+    assert (diverged["url"], diverged["changed"], diverged["diverged"]) == (
+        mirror.url + "/articles/copied-tram.html", "original", True)
+    assert json.dumps(later)  # plain JSON all the way down
+
+
+def test_since_accepts_durations_and_iso_dates():
+    import click
+    import pytest
+
+    from crawler.cli_report import parse_since
+
+    now = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
+    assert parse_since("24h", now) == datetime(2026, 3, 9, 12, 0, tzinfo=UTC)
+    assert parse_since("7d", now) == datetime(2026, 3, 3, 12, 0, tzinfo=UTC)
+    assert parse_since("30m", now) == datetime(2026, 3, 10, 11, 30, tzinfo=UTC)
+    assert parse_since("2026-01-31", now) == datetime(2026, 1, 31, tzinfo=UTC)
+    assert parse_since("2026-01-31T10:00+02:00", now) == datetime(2026, 1, 31, 8, tzinfo=UTC)
+    for bad in ("yesterday", "24", "h", "-3d"):
+        with pytest.raises(click.ClickException, match="expected a duration"):
+            parse_since(bad, now)
+
+
+def test_text_report_is_coloured_on_a_terminal_and_fits_80_columns():
+    import io
+
+    from rich.console import Console
+
+    from crawler.cli_report import report_text
+
+    long_url = "http://127.0.0.1:9/articles/" + "a-very-long-slug-" * 8 + ".html"
+    data = {"since": "2026-01-01T00:00:00+00:00", "until": "2026-01-02T00:00:00+00:00", "source": None,
+            "min_significance": 0.0, "new": [], "gone": [], "new_copies": [], "diverged_copies": [],
+            "health": [], "changed": [{
+                "url": long_url, "source": "news", "title": "Budget [bold]presented[/bold] " * 4,
+                "class": "paragraphs-removed", "significance": 0.7, "version": 2, "previous": 1,
+                "captured_at": "2026-01-01T10:00:00+00:00", "change": None, "diff": ["- " + "retracted words " * 20]}]}
+    plain, colour = io.StringIO(), io.StringIO()
+    report_text(Console(file=plain, width=80), data)
+    report_text(Console(file=colour, width=80, force_terminal=True), data)
+    text = plain.getvalue()
+    assert "\x1b[" not in text and "\x1b[" in colour.getvalue()
+    assert max(len(line) for line in text.splitlines()) <= 80
+    assert "paragraphs-removed 0.70" in text and "[bold]presented[/bold]" in text  # markup shown, not applied
+    assert "no crawls in this period" in text
