@@ -185,9 +185,6 @@ def test_a_broken_report_still_tells_about_a_failed_run(receiver, tmp_path):
 
 
 def test_scheduler_sends_one_message_per_run_naming_the_change(receiver, site, ws):
-    # The run's report comes from the monitor work (issue #4 part A, branch wt-monitor); until that
-    # is merged this end-to-end test cannot run, and says so rather than pass.
-    pytest.importorskip("storage.reports.monitor", reason="storage.reports.monitor not merged yet (wt-monitor)")
     from tests.test_schedule import A, PARAGRAPHS, captures, start_scheduler, stop, wait_for
 
     hook = receiver()
