@@ -41,12 +41,6 @@ class RunOutcome:
     status: str  # finished | interrupted | failed
     run_id: int | None = None
     summary: dict[str, Any] = field(default_factory=dict)  # fetched, new_versions, ... (runner.SUMMARY_KEYS)
-    due: int | None = None  # known pages the re-check policy wanted fetched (None: unknown)
-
-    @property
-    def quiet(self) -> bool:
-        """Finished with nothing due and nothing new fetched: normal under the re-check policy."""
-        return self.status == "finished" and self.due == 0 and not self.summary.get("fetched")
 
     def as_dict(self) -> dict[str, Any]:
         return {"source": self.source, "run_id": self.run_id, "status": self.status, "exit_code": self.exit_code,
@@ -123,9 +117,7 @@ class CrawlProcesses:
             log.warning("%s: crawl process exited with %s before starting its run", source, _describe(code))
         summary = {k: v for k, v in (row or {}).items() if k not in ("source", "finish_reason")}
         run_id = stats.get("mirrorwatch/run_id")
-        due = stats.get("mirrorwatch/recheck/due")
-        outcome = RunOutcome(source, started, utcnow(), code, status, run_id, summary,
-                             int(due) if due is not None else None)
+        outcome = RunOutcome(source, started, utcnow(), code, status, run_id, summary)
         level = logging.INFO if status == "finished" else logging.WARNING
         log.log(level, "%s: crawl %s (run %s): %s", source, status, run_id or "-",
                 ", ".join(f"{k} {v}" for k, v in summary.items()) or reason)

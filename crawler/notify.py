@@ -51,15 +51,12 @@ def message(report: dict, outcome: RunOutcome, *, report_path: str | None,
 
     ``report`` has the monitoring report's shape (``new``, ``changed``, ``gone``,
     ``new_copies``, ``diverged_copies``, ``health``; entries with ``url`` and ``source``,
-    changes with ``class`` and ``significance``). Health warnings of a quiet run (nothing
-    due, nothing fetched) are left out.
+    changes with ``class`` and ``significance``).
     """
     changed = [c for c in report.get("changed", []) if (c.get("significance") or 0.0) >= min_significance]
     new, gone = report.get("new", []), report.get("gone", [])
     copies = report.get("new_copies", []) + report.get("diverged_copies", [])
-    # A run that had nothing to fetch is quiet by design, not broken: its health
-    # warnings (e.g. "fetched no pages") would be one false alarm per run.
-    warnings = [] if outcome.quiet else [h for h in report.get("health", []) if h.get("warnings")]
+    warnings = [h for h in report.get("health", []) if h.get("warnings")]
     failed = outcome.status != "finished"
     if not (changed or new or gone or copies or warnings or failed):
         return None

@@ -19,8 +19,8 @@ END = datetime(2026, 3, 10, 12, 1, tzinfo=UTC)
 NEWS = "http://127.0.0.1:8001"
 
 
-def outcome(source="news", run_id=7, status="finished", fetched=3, due=1):
-    return RunOutcome(source, START, END, 0, status, run_id, {"fetched": fetched, "new_versions": 2}, due)
+def outcome(source="news", run_id=7, status="finished"):
+    return RunOutcome(source, START, END, 0, status, run_id, {"fetched": 3, "new_versions": 2})
 
 
 REPORT = {
@@ -103,11 +103,10 @@ def test_significance_filter_and_nothing_to_say():
     assert [c["url"] for c in msg["changed"]] == [f"{NEWS}/articles/tram.html"]
     quiet = {**REPORT, "new": [], "gone": [], "changed": REPORT["changed"][1:]}
     assert message(quiet, outcome(), report_path=None, min_significance=0.5) is None
-    # A health warning is worth a message, except from a run that had nothing to fetch.
+    # A health warning alone is worth a message.
     sick = {"health": [{"url": NEWS, "source": "news", "warnings": ["the last crawl fetched no pages"]}]}
-    warned = message(sick, outcome(fetched=0, due=2), report_path=None)
+    warned = message(sick, outcome(), report_path=None)
     assert warned["text"].splitlines()[1:] == ["warning news: the last crawl fetched no pages"]
-    assert message(sick, outcome(fetched=0, due=0), report_path=None) is None
     # A failed run is worth a message even with no content changes.
     failed = message({}, outcome(status="failed"), report_path=None)
     assert failed["title"] == "mirrorwatch: news run 7 failed: 0 changed, 0 new, 0 gone, 0 copies"
@@ -215,3 +214,18 @@ def test_scheduler_sends_one_message_per_run_naming_the_change(receiver, site, w
     report = second["report_path"]
     assert report == str(ws.dir / "reports" / f"run-{second['run']['run_id']}-test.html")
     assert site.url + A in open(report).read()
+
+
+def test_a_scheduled_run_with_nothing_due_is_not_a_health_warning():
+    from storage.models import CrawlRun
+    from storage.reports.monitor import _run_warnings
+
+    def run(**stats):
+        return CrawlRun(id=1, started_at=START, status="finished", finish_reason="finished", stats=stats)
+
+    assert _run_warnings(run(**{"mirrorwatch/recheck/due": 0})) == []
+    # A manual crawl (no due count), due pages not fetched, or a site that did not answer: warnings.
+    assert _run_warnings(run()) == ["the last crawl fetched no pages"]
+    assert _run_warnings(run(**{"mirrorwatch/recheck/due": 2})) == ["the last crawl fetched no pages"]
+    down = run(**{"mirrorwatch/recheck/due": 0, "log_count/ERROR": 2, "downloader/exception_count": 3})
+    assert _run_warnings(down) == ["the last crawl fetched no pages"]
