@@ -71,15 +71,19 @@ def sources(ctx: Context, check: bool, fmt: str) -> None:
 
 @cli.command()
 @click.argument("names", nargs=-1)
+@click.option("--due", is_flag=True,
+              help="Re-check only the known pages that are due (the scheduler's way); "
+                   "by default every known page is re-checked.")
 @format_option
 @pass_ctx
 @user_errors
-def crawl(ctx: Context, names: tuple[str, ...], fmt: str) -> None:
+def crawl(ctx: Context, names: tuple[str, ...], due: bool, fmt: str) -> None:
     """Crawl all sources now, or the NAMES given.
 
     \b
     Example:
       mirrorwatch crawl origin-news
+      mirrorwatch crawl --due origin-news
     """
     from crawler.runner import crawl_settings, run_crawl  # Scrapy is slow to import
 
@@ -90,7 +94,8 @@ def crawl(ctx: Context, names: tuple[str, ...], fmt: str) -> None:
         archive.ensure_source(source.name, role=source.role, origin=source.origin)
     archive.engine.dispose()
     level = ["WARNING", "INFO", "DEBUG"][min(ctx.verbose, 2)]
-    settings = crawl_settings(db=ctx.db, sources_path=ctx.sources, log_level=level)
+    settings = crawl_settings(db=ctx.db, sources_path=ctx.sources, log_level=level,
+                              overrides={"MIRRORWATCH_RECHECK": "due" if due else "all"})
     with render.crawl_progress(enabled=fmt == "text" and sys.stderr.isatty()) as on_item:
         results = run_crawl(chosen, settings, on_item=on_item)
     rows = [{"source": r.source, "finish_reason": r.finish_reason, **r.summary()} for r in results]
@@ -247,10 +252,10 @@ def demo(workdir: Path | None) -> None:
 
 
 # Commands defined in modules of their own (crawler/cli_*.py).
-from crawler import cli_export, cli_report, cli_serve  # noqa: E402
+from crawler import cli_export, cli_report, cli_schedule, cli_serve  # noqa: E402
 
 for _command in (
-    cli_report.report,
+    cli_report.report, cli_schedule.schedule,
     cli_export.export_group, cli_export.import_group, cli_export.reextract, cli_export.prune,
     cli_serve.serve,
 ):

@@ -5,14 +5,22 @@ For each :class:`~crawler.items.PageFetched` it runs the change cascade of
 extraction; anything else is extracted in a process pool (extraction costs
 tens of milliseconds of CPU per page and would stall the reactor thread) and
 then recorded. It also opens and closes the crawl run, with its stats, and
-hands the spider the pages the archive knows so that they are re-checked.
+hands the spider the pages the archive knows and which of them to re-check.
+
+``MIRRORWATCH_RECHECK`` steers the re-checks: ``all`` (the default, what a
+manual ``mirrorwatch crawl`` does) re-fetches every known page; ``due`` (the
+scheduler, ``crawl --due``) only those the re-check policy (``storage.recheck``)
+says are due, leaving out pages whose sitemap/feed date says they have not
+changed since their last capture.
 
 A fetch that looks partial (``crawler.partial``) is re-fetched once before it is
 recorded; the second fetch is recorded whatever it brings.
 
 Stats (persisted with the run): ``mirrorwatch/captures/<outcome>``,
 ``mirrorwatch/extract/calls``, ``mirrorwatch/extract/skipped_same_body``,
-``mirrorwatch/extract/seconds``, ``mirrorwatch/fetch/partial_refetched``,
+``mirrorwatch/extract/seconds``, ``mirrorwatch/recheck/due``,
+``mirrorwatch/recheck/not_due``, ``mirrorwatch/recheck/skipped_listed``,
+``mirrorwatch/fetch/partial_refetched``,
 ``mirrorwatch/fetch/partial_confirmed`` (the second fetch looked partial too),
 ``mirrorwatch/extract/pool_restarts`` (a worker died and was replaced);
 ``mirrorwatch/database_error`` (the message) when a database failure stopped the crawl
@@ -41,7 +49,10 @@ from crawler.partial import PartialCheck
 from storage.archive import Archive
 from storage.db import SQLITE_BUSY_TIMEOUT_MS
 from storage.dbfaults import describe
-from storage.types import Fetch
+from storage.recheck import RecheckLimits
+from storage.types import Fetch, utcnow
+
+RECHECK_MODES = ("all", "due")
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +92,11 @@ _POOL = _SharedPool()
 
 
 class ArchivePipeline:
-    def __init__(self, crawler, archive: Archive, workers: int):
+    def __init__(self, crawler, archive: Archive, workers: int, recheck: str = "all"):
+        if recheck not in RECHECK_MODES:
+            raise ValueError(f"MIRRORWATCH_RECHECK must be one of {RECHECK_MODES}, not {recheck!r}")
+        self.recheck = recheck
+        self.limits = RecheckLimits()
         self.crawler = crawler
         self.stats = crawler.stats
         self.archive = archive
@@ -96,7 +111,8 @@ class ArchivePipeline:
     def from_crawler(cls, crawler):
         settings = crawler.settings
         workers = settings.getint("MIRRORWATCH_EXTRACT_WORKERS") or os.cpu_count() or 1
-        pipeline = cls(crawler, Archive.open(settings.get("MIRRORWATCH_DB")), workers)
+        pipeline = cls(crawler, Archive.open(settings.get("MIRRORWATCH_DB")), workers,
+                       settings.get("MIRRORWATCH_RECHECK", "all"))
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
         return pipeline
 
@@ -105,9 +121,19 @@ class ArchivePipeline:
         source = spider.source
         self.archive.ensure_source(source.name, role=source.role, origin=source.origin)
         self.run_id = self.archive.start_run(source.name)
-        spider.known = {page.url: page for page in self.archive.known_pages(source.name)}
+        self.limits = RecheckLimits(source.recheck_min, source.recheck_max)
+        known = self.archive.known_pages(source.name)
+        spider.known = {page.url: page for page in known}
         self.stats.set_value("mirrorwatch/run_id", self.run_id)
         self.stats.set_value("mirrorwatch/known_pages", len(spider.known))
+        if self.recheck == "due":
+            due, skipped = self.archive.due_pages(known, utcnow(), self.limits)
+            spider.recheck = {page.url for page in due}
+            self.stats.set_value("mirrorwatch/recheck/due", len(due))
+            self.stats.set_value("mirrorwatch/recheck/skipped_listed", len(skipped))
+            self.stats.set_value("mirrorwatch/recheck/not_due", len(known) - len(due) - len(skipped))
+        else:
+            spider.recheck = set(spider.known)
         self.pool = _POOL.acquire(self.workers)
 
     def close_spider(self, spider=None) -> None:
@@ -160,7 +186,7 @@ class ArchivePipeline:
             else:
                 self.stats.inc_value("mirrorwatch/extract/skipped_same_body")
         self.confirming.discard(item.url)
-        recorded = self.archive.record(_fetch(item), extracted, run_id=self.run_id)
+        recorded = self.archive.record(_fetch(item), extracted, run_id=self.run_id, recheck=self.limits)
         item.body = None  # stored as a blob now; do not keep it alive in signals
         self.stats.inc_value(f"mirrorwatch/captures/{recorded.outcome}")
         if recorded.outcome == "new-version":

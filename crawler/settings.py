@@ -10,6 +10,10 @@ Our own settings carry the ``MIRRORWATCH_`` prefix:
     ``MIRRORWATCH_SOURCES`` environment variable.
 ``MIRRORWATCH_EXTRACT_WORKERS``
     extraction worker processes; 0 (default) means one per core.
+``MIRRORWATCH_RECHECK``
+    which known pages a crawl re-fetches: ``all`` (default; a manual crawl) or
+    ``due`` (``crawl --due`` and the scheduler: only pages the re-check policy
+    says are due, see ``storage/recheck.py`` and ``crawler/pipelines.py``).
 ``MIRRORWATCH_PARTIAL_MIN_BYTES``, ``MIRRORWATCH_PARTIAL_MIN_RATIO``
     when a fetch looks partial and is re-fetched once before it is recorded: a
     body under 512 bytes, or a text under half the current version's (see
@@ -25,6 +29,7 @@ NEWSPIDER_MODULE = "crawler.spiders"
 MIRRORWATCH_DB = os.environ.get("MIRRORWATCH_DB", "mirrorwatch.db")
 MIRRORWATCH_SOURCES = os.environ.get("MIRRORWATCH_SOURCES", "sources.toml")
 MIRRORWATCH_EXTRACT_WORKERS = int(os.environ.get("MIRRORWATCH_EXTRACT_WORKERS", "0"))
+MIRRORWATCH_RECHECK = "all"
 MIRRORWATCH_PARTIAL_MIN_BYTES = 512
 MIRRORWATCH_PARTIAL_MIN_RATIO = 0.5
 

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from crawler.schedules import parse_duration, parse_schedule
 from storage.normalize import origin_of
 
 DEFAULT_SOURCES = "sources.toml"
@@ -38,6 +40,9 @@ class Source:
     download_delay: float | None = None  # seconds between requests (AutoThrottle's floor)
     concurrency: int | None = None  # parallel requests to the site
     schedule: str | None = None  # cron expression or interval ("30m", "6h"), for the scheduler
+    # Bounds on how often a known page is re-checked (storage.recheck); None: the policy's own.
+    recheck_min: timedelta | None = None
+    recheck_max: timedelta | None = None
     origin: str = field(init=False)
 
     def __post_init__(self) -> None:
@@ -62,11 +67,38 @@ _FIELDS: dict[str, type | tuple[type, ...]] = {
     "download_delay": (int, float),
     "concurrency": int,
     "schedule": str,
+    "recheck_min": str,
+    "recheck_max": str,
 }
+
+
+@dataclass(frozen=True)
+class NotifyTarget:
+    """Where a scheduled run's summary goes: an Apprise URL or a plain JSON webhook."""
+
+    url: str | None = None  # Apprise URL (mailto://, slack://, json://, ...); needs mirrorwatch[notify]
+    webhook: str | None = None  # http(s) URL that receives the summary as a JSON POST
+    min_significance: float = 0.0  # changes below this are left out; nothing left, no message
+    sources: tuple[str, ...] = ()  # only these sources' runs (empty: all)
+
+    @property
+    def label(self) -> str:
+        return self.webhook or (self.url or "").split("://", 1)[0] + "://..."
+
+
+@dataclass(frozen=True)
+class Config:
+    sources: dict[str, Source]
+    notify: tuple[NotifyTarget, ...] = ()
 
 
 def load_sources(path: str | Path) -> dict[str, Source]:
     """All sources of a file by name, in file order."""
+    return load_config(path).sources
+
+
+def load_config(path: str | Path) -> Config:
+    """The sources and the notification targets of a file, validated."""
     path = Path(path)
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -77,9 +109,10 @@ def load_sources(path: str | Path) -> dict[str, Source]:
     except tomllib.TOMLDecodeError as exc:
         raise SourcesError(f"{path}: not valid TOML: {exc}") from None
     entries = data.get("source")
-    unknown = set(data) - {"source"}
+    unknown = set(data) - {"source", "notify"}
     if unknown:
-        raise SourcesError(f"{path}: unknown top-level key {sorted(unknown)[0]!r} (expected [[source]] tables)")
+        raise SourcesError(f"{path}: unknown top-level key {sorted(unknown)[0]!r} "
+                           "(expected [[source]] and [[notify]] tables)")
     if not isinstance(entries, list) or not entries:
         raise SourcesError(f"{path}: no [[source]] entries")
     sources: dict[str, Source] = {}
@@ -88,7 +121,11 @@ def load_sources(path: str | Path) -> dict[str, Source]:
         if source.name in sources:
             raise SourcesError(f"{path}: source {source.name!r}: field 'name': used twice")
         sources[source.name] = source
-    return sources
+    notify = data.get("notify", [])
+    if not isinstance(notify, list):
+        raise SourcesError(f"{path}: 'notify' must be [[notify]] tables")
+    targets = tuple(_parse_notify(entry, f"{path}: notify #{i}", sources) for i, entry in enumerate(notify, 1))
+    return Config(sources, targets)
 
 
 def select_sources(sources: Mapping[str, Source], names: tuple[str, ...] | list[str]) -> list[Source]:
@@ -105,17 +142,8 @@ def _parse(entry: object, where: str) -> Source:
     if isinstance(name, str) and name:
         where = f"{where.split(':')[0]}: source {name!r}"
 
-    def fail(key: str, problem: str) -> SourcesError:
-        return SourcesError(f"{where}: field {key!r}: {problem}")
-
-    for key, value in entry.items():
-        if key not in _FIELDS:
-            raise fail(key, f"unknown field (known: {', '.join(_FIELDS)})")
-        expected = _FIELDS[key]
-        if not isinstance(value, expected) or isinstance(value, bool):
-            raise fail(key, f"expected {_type_name(expected)}, got {type(value).__name__}")
-        if isinstance(value, list) and not all(isinstance(v, str) and v for v in value):
-            raise fail(key, "expected a list of non-empty strings")
+    fail = _failer(where)
+    _check_types(entry, _FIELDS, fail)
     for key in ("name", "role"):
         if key not in entry:
             raise fail(key, "missing")
@@ -150,6 +178,20 @@ def _parse(entry: object, where: str) -> Source:
             raise fail(key, f"must be at least {low}")
     if entry.get("download_delay", 0) < 0:
         raise fail("download_delay", "must not be negative")
+    if "schedule" in entry:
+        try:
+            parse_schedule(entry["schedule"])
+        except ValueError as exc:
+            raise fail("schedule", str(exc)) from None
+    limits = {}
+    for key in ("recheck_min", "recheck_max"):
+        if key in entry:
+            try:
+                limits[key] = parse_duration(entry[key])
+            except ValueError as exc:
+                raise fail(key, str(exc)) from None
+    if len(limits) == 2 and limits["recheck_min"] > limits["recheck_max"]:
+        raise fail("recheck_min", "must not be longer than recheck_max")
     return Source(
         name=entry["name"],
         role=entry["role"],
@@ -158,7 +200,52 @@ def _parse(entry: object, where: str) -> Source:
         deny=tuple(entry.get("deny", ())),
         **{k: entry[k] for k in ("max_depth", "max_pages", "concurrency", "schedule") if k in entry},
         download_delay=float(entry["download_delay"]) if "download_delay" in entry else None,
+        **limits,
     )
+
+
+_NOTIFY_FIELDS = {"url": str, "webhook": str, "min_significance": (int, float), "sources": list}
+
+
+def _parse_notify(entry: object, where: str, sources: Mapping[str, Source]) -> NotifyTarget:
+    if not isinstance(entry, dict):
+        raise SourcesError(f"{where}: must be a table")
+    fail = _failer(where)
+    _check_types(entry, _NOTIFY_FIELDS, fail)
+    if ("url" in entry) == ("webhook" in entry):
+        raise fail("url", "give exactly one of 'url' (an Apprise URL) or 'webhook' (an http(s) URL)")
+    if "url" in entry and "://" not in entry["url"]:
+        raise fail("url", f"not an Apprise URL: {entry['url']!r}")
+    if "webhook" in entry and urlsplit(entry["webhook"]).scheme not in ("http", "https"):
+        raise fail("webhook", f"not an http(s) URL: {entry['webhook']!r}")
+    if not 0 <= entry.get("min_significance", 0) <= 1:
+        raise fail("min_significance", "must be between 0 and 1")
+    names = tuple(entry.get("sources", ()))
+    for name in names:
+        if name not in sources:
+            raise fail("sources", f"unknown source {name!r}")
+    return NotifyTarget(url=entry.get("url"), webhook=entry.get("webhook"),
+                        min_significance=float(entry.get("min_significance", 0.0)), sources=names)
+
+
+def _failer(where: str) -> Callable[[str, str], SourcesError]:
+    def fail(key: str, problem: str) -> SourcesError:
+        return SourcesError(f"{where}: field {key!r}: {problem}")
+
+    return fail
+
+
+def _check_types(entry: dict, fields: Mapping[str, type | tuple[type, ...]],
+                 fail: Callable[[str, str], SourcesError]) -> None:
+    """Every key known, every value of its type; lists hold non-empty strings."""
+    for key, value in entry.items():
+        if key not in fields:
+            raise fail(key, f"unknown field (known: {', '.join(fields)})")
+        expected = fields[key]
+        if not isinstance(value, expected) or isinstance(value, bool):
+            raise fail(key, f"expected {_type_name(expected)}, got {type(value).__name__}")
+        if isinstance(value, list) and not all(isinstance(v, str) and v for v in value):
+            raise fail(key, "expected a list of non-empty strings")
 
 
 def _type_name(expected) -> str:

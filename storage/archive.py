@@ -21,9 +21,9 @@ import logging
 import time
 import zlib
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
@@ -35,11 +35,14 @@ from storage.history import change_summary
 from storage.models import Blob, Capture, CrawlRun, Page, PageAlias, Source, Version
 from storage.normalize import normalize_text, normalize_url, text_sha256
 from storage.queries import Queries
+from storage.recheck import OLD_INTERVAL, RecheckLimits, listed_unchanged, next_due, published_at
 from storage.types import Extracted, Fetch, KnownPage, utcnow
 
 log = logging.getLogger(__name__)
 
 GONE_STATUSES = frozenset({404, 410})
+# Captures that saw the page as it is (its last good look, for the listing date check).
+SEEN_OUTCOMES = ("new-version", "unchanged", "not-modified")
 RETRIES = 5
 
 
@@ -91,14 +94,42 @@ class Archive(Queries):
     # -- what a re-crawl needs --------------------------------------------
 
     def known_pages(self, source: str) -> list[KnownPage]:
+        """Every stored page of a source, with what deciding on a re-check needs."""
+        last_seen = (
+            select(Capture.page_id, func.max(Capture.fetched_at).label("at"))
+            .where(Capture.outcome.in_(SEEN_OUTCOMES))
+            .group_by(Capture.page_id)
+            .subquery()
+        )
         with self.session() as s:
             rows = s.execute(
-                select(Page.url, Page.etag, Page.last_modified, Page.body_sha256)
+                select(Page.url, Page.etag, Page.last_modified, Page.body_sha256, Page.next_due_at,
+                       Page.listed_modified, last_seen.c.at)
                 .join(Source)
+                .join(last_seen, last_seen.c.page_id == Page.id, isouter=True)
                 .where(Source.name == source)
                 .order_by(Page.id)
             )
-            return [KnownPage(*row) for row in rows]
+            # A raw aggregate bypasses the UTC column type: SQLite hands back naive text or datetimes.
+            return [KnownPage(*row[:6], last_seen_at=_utc(row[6])) for row in rows]
+
+    @staticmethod
+    def due_pages(pages: list[KnownPage], now: datetime,
+                  limits: RecheckLimits = RecheckLimits()) -> tuple[list[KnownPage], list[KnownPage]]:
+        """(due, skipped_listed): the pages the re-check policy wants fetched at ``now``
+        (due, or never scheduled), and the due ones left out because their sitemap or feed
+        dates their last change at or before their last capture. A listing postpones a
+        re-check by at most the longest interval, so a page dropped from it is still seen."""
+        longest = limits.max or OLD_INTERVAL
+        due, skipped = [], []
+        for page in pages:
+            if not page.due(now):
+                continue
+            if listed_unchanged(page.listed_modified, page.last_seen_at) and now - page.last_seen_at < longest:
+                skipped.append(page)
+            else:
+                due.append(page)
+        return due, skipped
 
     def needs_extraction(self, url: str, body: bytes) -> bool:
         """False when the body is the one last stored for this page and a version exists."""
@@ -110,8 +141,12 @@ class Archive(Queries):
 
     # -- the write path ----------------------------------------------------
 
-    def record(self, fetch: Fetch, extracted: Extracted | None = None, *, run_id: int | None = None) -> Recorded:
+    def record(self, fetch: Fetch, extracted: Extracted | None = None, *, run_id: int | None = None,
+               recheck: RecheckLimits = RecheckLimits()) -> Recorded:
         """Store one fetch; ``extracted`` is needed unless the body is known (see above).
+
+        It also sets the page's next re-check time (``storage.recheck``) within the
+        source's limits ``recheck``.
 
         Several processes may record at once (one archive, many crawlers): rows that
         others may create at the same moment are inserted with ON CONFLICT DO NOTHING,
@@ -120,7 +155,7 @@ class Archive(Queries):
         """
         for attempt in range(1, RETRIES + 1):
             try:
-                return self._record(fetch, extracted, run_id)
+                return self._record(fetch, extracted, run_id, recheck)
             except (IntegrityError, OperationalError) as exc:
                 if attempt == RETRIES or (isinstance(exc, OperationalError) and not _transient(exc)):
                     raise
@@ -128,7 +163,8 @@ class Archive(Queries):
                 time.sleep(0.05 * attempt)
         raise AssertionError("unreachable")
 
-    def _record(self, fetch: Fetch, extracted: Extracted | None, run_id: int | None) -> Recorded:
+    def _record(self, fetch: Fetch, extracted: Extracted | None, run_id: int | None,
+                recheck: RecheckLimits) -> Recorded:
         with self.session.begin() as s:
             page = self._page_for(s, fetch)
             capture = Capture(
@@ -147,6 +183,12 @@ class Archive(Queries):
             page.last_fetched_at = fetch.fetched_at
             result = self._classify(s, page, capture, fetch, extracted)
             capture.outcome = result.outcome
+            published = extracted.published if extracted is not None else s.scalar(
+                select(Version.published).where(Version.page_id == page.id)
+                .order_by(Version.number.desc()).limit(1))
+            page.next_due_at = next_due(
+                fetch.fetched_at, born=published_at(published) or page.first_seen_at,
+                changed=result.outcome == "new-version" and (result.version_number or 0) > 1, limits=recheck)
             return result
 
     def _classify(self, s: Session, page: Page, capture: Capture, fetch: Fetch, extracted) -> Recorded:
@@ -297,6 +339,14 @@ def _transient(exc: OperationalError) -> bool:
     the transaction (the pool reconnects, pre-pinging): worth another try."""
     code = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
     return code in ("40P01", "40001") or "database is locked" in str(exc.orig) or exc.connection_invalidated
+
+
+def _utc(value) -> datetime | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def _sha256(body: bytes) -> str:

@@ -228,3 +228,14 @@ class CopyLink(Base):
     matched_tokens: Mapped[int]
     found_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+
+
+class SchedulerLock(Base):
+    """Who runs the scheduler on this database: one row, held while its heartbeat is fresh."""
+
+    __tablename__ = "scheduler_lock"
+
+    name: Mapped[str] = mapped_column(String(50), primary_key=True)
+    owner: Mapped[str | None] = mapped_column(String(200))  # host:pid:token; None when released
+    acquired_at: Mapped[datetime | None]
+    heartbeat_at: Mapped[datetime | None]

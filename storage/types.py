@@ -83,3 +83,9 @@ class KnownPage:
     etag: str | None
     last_modified: str | None
     body_sha256: str | None
+    next_due_at: datetime | None = None  # None: never scheduled, so due now
+    listed_modified: str | None = None  # the last sitemap lastmod / feed date seen for it
+    last_seen_at: datetime | None = None  # the last capture that saw the page (not an error)
+
+    def due(self, now: datetime) -> bool:
+        return self.next_due_at is None or self.next_due_at <= now

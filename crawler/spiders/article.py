@@ -4,8 +4,10 @@ It discovers article pages from start pages (links, to ``max_depth`` hops),
 sitemaps (indexes included) and RSS/Atom feeds, re-fetches the pages the
 archive already knows with conditional headers, and yields one
 :class:`~crawler.items.PageFetched` per article fetch, whatever its outcome.
-It never touches the database: the known pages are handed to it by the
-pipeline when the spider opens (``self.known``).
+It never touches the database: the known pages, and which of them to re-check,
+are handed to it by the pipeline when the spider opens (``self.known``,
+``self.recheck``). A known page left out of the re-checks is still fetched when
+this crawl's sitemap or feed dates it after its last capture.
 
     scrapy crawl article -a source=NAME [-a sources=PATH]
 """
@@ -26,6 +28,7 @@ from crawler.fetchcheck import body_problem, failure_reason, is_fetch_failure
 from crawler.items import PageFetched
 from crawler.sources import Source, load_sources
 from storage.normalize import normalize_url, origin_of
+from storage.recheck import listed_unchanged
 from storage.types import KnownPage
 
 ARTICLE_STATUSES = [304, 404, 410]
@@ -40,6 +43,8 @@ class ArticleSpider(scrapy.Spider):
         self.sources_path = sources
         self.source: Source  # set in from_crawler
         self.known: dict[str, KnownPage] = {}
+        self.recheck: set[str] = set()  # the known pages to re-fetch now (all of them by default)
+        self.scheduled: set[str] = set()  # known pages already requested in this crawl
         self.redirects: dict[str, str] = {}  # from → to, noted by RedirectAliasMiddleware
         self.articles_scheduled = 0
 
@@ -65,7 +70,8 @@ class ArticleSpider(scrapy.Spider):
     async def start(self) -> AsyncIterator[scrapy.Request]:
         for page in self.known.values():
             # Re-checks only: links are discovered from start pages, sitemaps and feeds.
-            yield self._article(page.url, depth=self.source.max_depth, revisit=True)
+            if page.url in self.recheck:
+                yield self._article(page.url, depth=self.source.max_depth, revisit=True)
         for url in self.source.start_urls:
             if self.is_article(url):
                 request = self._article(url, depth=0)
@@ -90,11 +96,18 @@ class ArticleSpider(scrapy.Spider):
         url = normalize_url(url)
         if not revisit:
             if url in self.known:
-                return None  # already scheduled by start()
-            if self.articles_scheduled >= self.source.max_pages:
+                if url in self.scheduled or not listed_modified:
+                    return None  # already requested, or left out by the re-check policy
+                if listed_unchanged(listed_modified, self.known[url].last_seen_at):
+                    return None
+                # The listing dates a change after the last capture: re-check it now.
+                self.crawler.stats.inc_value("mirrorwatch/recheck/listed_changed")
+            elif self.articles_scheduled >= self.source.max_pages:
                 self.crawler.stats.inc_value("mirrorwatch/discovery/over_max_pages")
                 return None
         self.articles_scheduled += 1
+        if url in self.known:
+            self.scheduled.add(url)
         headers = {}
         known = self.known.get(url)
         if known is not None:

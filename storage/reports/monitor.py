@@ -14,7 +14,8 @@
 - ``diverged_copies``: copy links whose copy or original got a new version (``changed``:
   ``copy`` | ``original`` | ``both``; ``diverged``: the original changed, the copy did not);
 - ``health``: per source crawled in the period, from its runs' stats: ``status`` ``ok`` or
-  ``warning`` with ``warnings`` (a crawl that failed or fetched nothing, mostly errors, or
+  ``warning`` with ``warnings`` (a crawl that failed or fetched nothing (a scheduled crawl with
+  no page due, nothing new and no error is quiet, not broken), mostly errors, or
   an extraction that suddenly returns much shorter texts on several pages: those versions
   are listed here as ``pages`` and left out of ``changed``, not reported as content changes).
 
@@ -259,11 +260,19 @@ def run_warnings(run: CrawlRun) -> list[str]:
         warnings.append(f"the last crawl {run.status} ({run.finish_reason or 'no reason given'})")
     if run.status == "running":  # its figures are not in yet
         return warnings
-    if summary["fetched"] == 0:
+    if summary["fetched"] == 0 and not _quiet(run):
         warnings.append("the last crawl fetched no pages")
     elif summary["error"] * 2 > summary["fetched"]:
         warnings.append(f"the last crawl had {summary['error']} errors in {summary['fetched']} fetches")
     return warnings
+
+
+def _quiet(run: CrawlRun) -> bool:
+    """A scheduled crawl (re-checking only due pages) that had nothing due, found nothing new
+    and met no error: fetching no article is what it should do, not a sign of a broken site."""
+    stats = run.stats or {}
+    return (stats.get("mirrorwatch/recheck/due") == 0 and not stats.get("log_count/ERROR")
+            and not stats.get("downloader/exception_count"))
 
 
 def run_summary(run: CrawlRun) -> dict:
