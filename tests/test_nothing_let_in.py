@@ -141,9 +141,14 @@ def test_sources_file_values_are_never_evaluated(tmp_path):
     payload = f"__import__('os').system('touch {marker}')"
     (tmp_path / "sources.toml").write_text(
         f'[[source]]\nname = "t"\nrole = "origin"\nstart_urls = ["{ORIGIN}/"]\n'
-        f'allow = ["{payload}"]\nschedule = "{payload}"\n', encoding="utf-8")
-    source = load_sources(tmp_path / "sources.toml")["t"]
-    assert source.allow == (payload,) and source.schedule == payload  # kept as strings
+        f'allow = ["{payload}"]\n', encoding="utf-8")
+    assert load_sources(tmp_path / "sources.toml")["t"].allow == (payload,)  # kept as a string
+    # A schedule is parsed as an interval or a cron expression, never run: this one is refused.
+    (tmp_path / "schedule.toml").write_text(
+        f'[[source]]\nname = "t"\nrole = "origin"\nstart_urls = ["{ORIGIN}/"]\nschedule = "{payload}"\n',
+        encoding="utf-8")
+    with pytest.raises(SourcesError, match="field 'schedule': not a schedule"):
+        load_sources(tmp_path / "schedule.toml")
     (tmp_path / "bad.toml").write_text(f'[[source]]\nname = "t"\nrole = "origin"\nstart_urls = [{payload}]\n',
                                        encoding="utf-8")
     with pytest.raises(SourcesError, match="not valid TOML"):

@@ -218,14 +218,14 @@ def test_scheduler_sends_one_message_per_run_naming_the_change(receiver, site, w
 
 def test_a_scheduled_run_with_nothing_due_is_not_a_health_warning():
     from storage.models import CrawlRun
-    from storage.reports.monitor import _run_warnings
+    from storage.reports.monitor import run_warnings
 
     def run(**stats):
         return CrawlRun(id=1, started_at=START, status="finished", finish_reason="finished", stats=stats)
 
-    assert _run_warnings(run(**{"mirrorwatch/recheck/due": 0})) == []
+    assert run_warnings(run(**{"mirrorwatch/recheck/due": 0})) == []
     # A manual crawl (no due count), due pages not fetched, or a site that did not answer: warnings.
-    assert _run_warnings(run()) == ["the last crawl fetched no pages"]
-    assert _run_warnings(run(**{"mirrorwatch/recheck/due": 2})) == ["the last crawl fetched no pages"]
+    assert run_warnings(run()) == ["the last crawl fetched no pages"]
+    assert run_warnings(run(**{"mirrorwatch/recheck/due": 2})) == ["the last crawl fetched no pages"]
     down = run(**{"mirrorwatch/recheck/due": 0, "log_count/ERROR": 2, "downloader/exception_count": 3})
-    assert _run_warnings(down) == ["the last crawl fetched no pages"]
+    assert run_warnings(down) == ["the last crawl fetched no pages"]
