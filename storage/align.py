@@ -20,6 +20,7 @@ from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from storage.normalize import normalize_text
 
@@ -35,8 +36,9 @@ LINK_MIN_PRECISION = 0.5
 _TOKEN = re.compile(r"\w+")
 
 
-def tokens(paragraph: str) -> list[str]:
-    return _TOKEN.findall(normalize_text(paragraph))
+@lru_cache(maxsize=1 << 14)  # a paragraph is tokenised for fingerprints, then for every alignment
+def tokens(paragraph: str) -> tuple[str, ...]:
+    return tuple(_TOKEN.findall(normalize_text(paragraph)))
 
 
 @dataclass(frozen=True)
