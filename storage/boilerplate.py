@@ -14,7 +14,7 @@ from functools import lru_cache
 from sqlalchemy import bindparam, case, func, select
 from sqlalchemy.orm import Session
 
-from storage.db import insert_ignore
+from storage.errors import StorageError
 from storage.fingerprints import hash64
 from storage.models import Page, ParagraphSeen
 from storage.normalize import normalize_text
@@ -50,7 +50,22 @@ def remember(s: Session, source_id: int, page_id: int, paragraphs: Sequence[str]
     hashes = {paragraph_hash(p) for p in paragraphs}
     known = set() if first else set(s.connection().scalars(_KNOWN, {"page_id": page_id, "source_id": source_id}))
     if new := hashes - known:
-        insert_ignore(s, ParagraphSeen, [{"source_id": source_id, "hash": h, "page_id": page_id} for h in new])
+        conn = s.connection()
+        conn.execute(_insert_seen(conn.dialect.name),
+                     [{"source_id": source_id, "hash": h, "page_id": page_id} for h in new])
+
+
+@lru_cache(maxsize=None)
+def _insert_seen(dialect: str):
+    """INSERT ... ON CONFLICT DO NOTHING (as ``storage.db.insert_ignore``), built once per dialect:
+    another writer may note the same paragraph of the same page at the same time."""
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    elif dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert
+    else:
+        raise StorageError(f"unsupported database {dialect!r}: use SQLite or PostgreSQL")
+    return insert(ParagraphSeen.__table__).on_conflict_do_nothing()
 
 
 def boilerplate_indexes(s: Session, source_id: int, paragraphs: Sequence[str]) -> set[int]:
