@@ -162,7 +162,8 @@ def main() -> None:
     parser.add_argument("--new", type=int, default=1_000)
     parser.add_argument("--db", help="database URL (default: a temporary SQLite file)")
     parser.add_argument("--compare", metavar="GIT_REF",
-                        help="also time the matcher of GIT_REF (e.g. main) on copies of the same archive")
+                        help="also time the matcher of GIT_REF (e.g. main; or a directory holding another "
+                             "checkout) on copies of the same archive")
     parser.add_argument("--rounds", type=int, default=3, help="runs of each matcher with --compare (default 3)")
     parser.add_argument("--match-only", metavar="TEXTS_JSON", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -223,10 +224,12 @@ def compare(ref: str, tmp: Path, texts: list[tuple[int, list[str]]], rounds: int
     """Time GIT_REF's matcher and this tree's on fresh copies of one archive, alternating
     (ABBA...) so that load from other processes falls on both alike; report medians."""
     repo = Path(__file__).resolve().parents[2]
-    old = tmp / "ref"
-    old.mkdir()
-    archive_tar = subprocess.run(["git", "-C", str(repo), "archive", ref], check=True, capture_output=True).stdout
-    subprocess.run(["tar", "-x", "-C", str(old)], input=archive_tar, check=True)
+    old = Path(ref)
+    if not old.is_dir():  # a git ref: export that revision's files
+        old = tmp / "ref"
+        old.mkdir()
+        tar = subprocess.run(["git", "-C", str(repo), "archive", ref], check=True, capture_output=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(old)], input=tar, check=True)
     (tmp / "texts.json").write_text(json.dumps(texts))
     runs: dict[str, list[dict]] = {ref: [], "this tree": []}
     trees = {ref: old, "this tree": repo}
