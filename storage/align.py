@@ -25,6 +25,7 @@ from functools import lru_cache
 from storage.normalize import normalize_text
 
 MIN_RUN = 6  # tokens: shorter common runs are coincidence
+SHORT_PARAGRAPH = 20  # tokens: below this, a paragraph (title, heading) may well recur in one text
 FULL = 0.98  # coverage and precision above which nothing is missing or added
 MOSTLY = 0.9
 # A pair of texts is a copy when they share at least LINK_MIN_TOKENS tokens in
@@ -152,6 +153,11 @@ def _equal_paragraphs(a, b, a_spans, b_spans) -> dict[int, int]:
     for qi, q in enumerate(b_order):
         if by_text.get(text_b[q]):
             pairs[qi] = a_order.index(by_text[text_b[q]].pop(0))
+    # A short paragraph (a title, a heading) paired against the order that the other pairs
+    # keep is more likely a repeat (a post's title again in its footer) than the same text:
+    # the token matching after this pass pairs it, taking the earliest of equal runs.
+    in_order = _in_order(pairs, lambda qi: len(text_b[b_order[qi]]))
+    pairs = {qi: pi for qi, pi in pairs.items() if qi in in_order or len(text_b[b_order[qi]]) >= SHORT_PARAGRAPH}
     taken = set(pairs.values())
     grown = True
     while grown:
@@ -169,6 +175,21 @@ def _equal_paragraphs(a, b, a_spans, b_spans) -> dict[int, int]:
         (b_start, b_end), a_start = b_spans[b_order[qi]], a_spans[a_order[pi]][0]
         links.update(zip(range(b_start, b_end), range(a_start, a_start + b_end - b_start)))
     return links
+
+
+def _in_order(pairs: dict[int, int], weight) -> set[int]:
+    """The copy positions of the heaviest chain of pairs in the same order on both sides."""
+    order = sorted(pairs)
+    best: list[tuple[int, int]] = []  # for each pair: (weight of the best chain ending there, previous)
+    for k, qi in enumerate(order):
+        prev = max((j for j in range(k) if pairs[order[j]] < pairs[qi]), key=lambda j: best[j][0], default=-1)
+        best.append(((best[prev][0] if prev >= 0 else 0) + weight(qi), prev))
+    chain: set[int] = set()
+    k = max(range(len(order)), key=lambda j: best[j][0], default=-1)
+    while k >= 0:
+        chain.add(order[k])
+        k = best[k][1]
+    return chain
 
 
 def _rows(original, copy, ties: dict[int, set[int]], o_bp: set[int], c_bp: set[int]) -> list[Row]:

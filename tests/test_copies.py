@@ -215,3 +215,20 @@ def test_links_beyond_the_candidate_limit_survive_a_new_version(archive, monkeyp
     monkeypatch.setattr(copies, "MAX_CANDIDATES", 1)
     put(archive, "port-news", f"{ORIGIN}/a.html", ARTICLE + ["A short update was added at noon today."], minutes=10)
     assert sorted(r["relation"] for r in archive.copies(f"{ORIGIN}/a.html")) == ["excerpt"] * 3
+
+
+def test_a_title_repeated_in_the_footer_leaves_the_copy_own_title_paired():
+    # A copy's title carries its site's name and the post's title comes again in its footer:
+    # the copy's title is the original's title, edited; the footer repeat is what the copy adds.
+    title = "Harbour cranes return to the north quay after a year of repairs"
+    original = [title, *ARTICLE[:3]]
+    copy = [f"{title} \u2013 The Daily Relay", ARTICLE[0], ARTICLE[1], title]
+    a = align(original, copy)
+    assert [(r.status, r.original, r.copy) for r in a.rows] == [
+        ("edited", title, copy[0]),
+        ("same", ARTICLE[0], ARTICLE[0]),
+        ("same", ARTICLE[1], ARTICLE[1]),
+        ("omitted", ARTICLE[2], None),
+        ("added", None, title),
+    ]
+    assert ("+", "\u2013 The Daily Relay") in a.rows[0].words
