@@ -5,7 +5,9 @@ replaces the page's fingerprints and notes its paragraphs for boilerplate
 learning, and :func:`match_page` looks up pages of *other* sources sharing
 fingerprints, verifies each candidate by alignment (``storage.align``) and
 stores or updates a pairwise link, or removes one that no longer holds.
-Hashes found on more than ``MAX_DF`` pages are stock phrases and ignored.
+Hashes found on more than ``MAX_DF`` pages are stock phrases and ignored, except
+in a text mostly made of them (``SYNDICATED_SHARE``): a story republished on many
+pages, looked up through them on the pages that are already an original.
 
 The original of a pair is chosen by the first rule that decides: a source
 whose role is ``origin`` against a ``mirror``; a declared attribution (a link
@@ -34,6 +36,8 @@ from storage.types import utcnow
 MIN_SHARED = 2  # sampled hashes two texts must share to be compared at all
 SHORT_TEXT_HASHES = 30  # below this many hashes, one shared hash is enough
 MAX_DF = 50  # pages a hash may occur on before it counts as a stock phrase
+# ... unless at least this share of a text's hashes are that frequent: a syndicated story
+SYNDICATED_SHARE = 0.5
 MAX_CANDIDATES = 25
 _CHUNK = 500
 
@@ -99,18 +103,36 @@ def index_version(s: Session, page: Page, version: Version, source: Source) -> S
 def candidates(s: Session, page_id: int, source_id: int, hashes: Collection[int] | None = None) -> list[int]:
     """Pages of other sources sharing enough rare fingerprints, most shared first.
 
-    ``hashes``: the page's indexed fingerprints when the caller has them (else read back)."""
+    ``hashes``: the page's indexed fingerprints when the caller has them (else read back).
+    A text that finds none and is mostly made of frequent hashes is no stock phrase but a
+    story republished on many pages: it is looked up through those hashes on the pages that
+    are already the original of a link, so the next copy of a syndicated story finds its original."""
     conn = s.connection()
     hashes = list(copy_index.page_hashes(conn, page_id) if hashes is None else hashes)
-    shared: dict[int, int] = {}
-    for start in range(0, len(hashes), _CHUNK):
-        for other, n in copy_index.shared_counts(conn, hashes[start : start + _CHUNK], source_id, MAX_DF):
-            shared[other] = shared.get(other, 0) + n
+    chunks = [hashes[start : start + _CHUNK] for start in range(0, len(hashes), _CHUNK)]
     # A short text (a one-paragraph excerpt) samples few hashes: one rare shared hash is enough
     # to be worth an alignment; MAX_CANDIDATES bounds the cost.
     need = 1 if len(hashes) < SHORT_TEXT_HASHES else MIN_SHARED
+    ranked = _ranked(_shared(conn, chunks, source_id), need)
+    if not ranked and hashes:
+        frequent = sum(copy_index.frequent_count(conn, chunk, MAX_DF) for chunk in chunks)
+        if frequent >= max(need, SYNDICATED_SHARE * len(hashes)):
+            ranked = _ranked(_shared(conn, chunks, source_id, frequent=True), max(need, frequent // 2))
+    return ranked[:MAX_CANDIDATES]
+
+
+def _shared(conn, chunks: list[list[int]], source_id: int, *, frequent: bool = False) -> dict[int, int]:
+    shared: dict[int, int] = {}
+    for chunk in chunks:
+        for other, n in copy_index.shared_counts(conn, chunk, source_id, MAX_DF, frequent=frequent):
+            shared[other] = shared.get(other, 0) + n
+    return shared
+
+
+def _ranked(shared: dict[int, int], need: int) -> list[int]:
+    """Pages sharing at least ``need`` hashes, most shared first (then the oldest)."""
     ranked = sorted((n, -p) for p, n in shared.items() if n >= need)
-    return [-p for n, p in reversed(ranked)][:MAX_CANDIDATES]
+    return [-p for n, p in reversed(ranked)]
 
 
 def match_page(s: Session, page_id: int, side: Side | None = None) -> list[Link]:

@@ -7,8 +7,8 @@ cache lookup in SQLAlchemy instead of a statement construction and an ORM
 round of entity loading: about 1.5 ms of overhead per statement otherwise, which
 was most of the cost of matching (``tests/bench/copies_scale.py``).
 
-``MAX_DF`` (pages a hash may occur on before it counts as a stock phrase) is a
-bound parameter here, read from ``storage.copies`` at call time.
+Which hashes are rare enough to look up is decided in ``storage.copies`` from
+the document frequencies read here.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from datetime import datetime
 from functools import cached_property, lru_cache
 from typing import Any
 
-from sqlalchemy import Connection, and_, bindparam, delete, func, insert, or_, select, update
+from sqlalchemy import Connection, and_, bindparam, delete, exists, func, insert, or_, select, update
 
 from storage.models import CopyLink, Fingerprint, Page, PageAlias, Source, Version
 
@@ -73,16 +73,25 @@ def refs(page, version, source) -> tuple[PageRef, VersionRef, SourceRef]:
 
 _DELETE_FINGERPRINTS = delete(Fingerprint.__table__).where(_fp.page_id == bindparam("page_id"))
 _PAGE_HASHES = select(_fp.hash).where(_fp.page_id == bindparam("page_id"))
-_df = Fingerprint.__table__.alias("df")
-_RARE = (  # the new text's hashes that are not stock phrases
-    select(_df.c.hash)
-    .where(_df.c.hash.in_(bindparam("hashes", expanding=True)))
-    .group_by(_df.c.hash)
-    .having(func.count() <= bindparam("max_df"))
-)
-_SHARED = (
+def _by_df(keep):
+    """The given hashes whose document frequency (pages carrying them) ``keep`` accepts."""
+    df = Fingerprint.__table__.alias("df")
+    return select(df.c.hash).where(df.c.hash.in_(bindparam("hashes", expanding=True))) \
+        .group_by(df.c.hash).having(keep(func.count()))
+
+
+_rare = _by_df(lambda n: n <= bindparam("max_df"))
+_frequent = _by_df(lambda n: n > bindparam("max_df"))
+_SHARED = (  # pages of other sources carrying the new text's rare hashes
     select(_fp.page_id, func.count())
-    .where(_fp.hash.in_(_RARE), _fp.source_id != bindparam("source_id"))
+    .where(_fp.hash.in_(_rare), _fp.source_id != bindparam("source_id"))
+    .group_by(_fp.page_id)
+)
+_FREQUENT_COUNT = select(func.count()).select_from(_frequent.subquery())
+_SHARED_FREQUENT_WITH_ORIGINALS = (  # ... its frequent ones, on pages that are the original of a link
+    select(_fp.page_id, func.count())
+    .where(_fp.hash.in_(_frequent), _fp.source_id != bindparam("source_id"),
+           exists().where(_link.original_page_id == _fp.page_id))
     .group_by(_fp.page_id)
 )
 
@@ -108,9 +117,18 @@ def page_hashes(conn: Connection, page_id: int) -> list[int]:
     return list(conn.scalars(_PAGE_HASHES, {"page_id": page_id}))
 
 
-def shared_counts(conn: Connection, hashes: list[int], source_id: int, max_df: int) -> Iterable[tuple[int, int]]:
-    """(page, rare hashes shared) for pages of other sources; ``hashes`` at most a few hundred."""
-    return conn.execute(_SHARED, {"hashes": hashes, "source_id": source_id, "max_df": max_df})
+def shared_counts(conn: Connection, hashes: list[int], source_id: int, max_df: int, *,
+                  frequent: bool = False) -> Iterable[tuple[int, int]]:
+    """(page of another source, how many of the rare ``hashes`` it carries), or with
+    ``frequent`` of the frequent ones, counting only pages that are the original of a link.
+    ``hashes`` at most a few hundred."""
+    return conn.execute(_SHARED_FREQUENT_WITH_ORIGINALS if frequent else _SHARED,
+                        {"hashes": hashes, "source_id": source_id, "max_df": max_df})
+
+
+def frequent_count(conn: Connection, hashes: list[int], max_df: int) -> int:
+    """How many of ``hashes`` occur on more than ``max_df`` pages."""
+    return conn.scalar(_FREQUENT_COUNT, {"hashes": hashes, "max_df": max_df})
 
 
 # -- the sides of a pair -----------------------------------------------------
