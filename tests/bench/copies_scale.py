@@ -2,7 +2,7 @@
 then 1,000 new versions matched against it (half of them copies or excerpts).
 
     python -m tests.bench.copies_scale [--versions 100000] [--new 1000] [--db URL]
-    python -m tests.bench.copies_scale --compare main [--rounds 3]
+    python -m tests.bench.copies_scale --compare main [--rounds 3] [--reuse DIR]
 
 Prints the index size, the time to record and match the new versions through
 the archive's write path (target: under 5 s on this 2-core machine), how many
@@ -165,6 +165,8 @@ def main() -> None:
                         help="also time the matcher of GIT_REF (e.g. main; or a directory holding another "
                              "checkout) on copies of the same archive")
     parser.add_argument("--rounds", type=int, default=3, help="runs of each matcher with --compare (default 3)")
+    parser.add_argument("--reuse", metavar="DIR", type=Path,
+                        help="with --compare: the archive and new versions an earlier --compare left in DIR")
     parser.add_argument("--match-only", metavar="TEXTS_JSON", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.match_only:  # one timed run for --compare, in a process of its own
@@ -174,33 +176,38 @@ def main() -> None:
         return
     if args.compare and args.db:
         parser.error("--compare copies a SQLite file: leave out --db")
-    rng = random.Random(20261123)
-    words = vocabulary(rng)
-    tmp = Path(tempfile.mkdtemp(prefix="mw-bench-"))
+    if args.reuse and not (args.compare and (args.reuse / "archive.db").is_file()):
+        parser.error("--reuse needs --compare and a directory an earlier --compare left")
+    tmp = args.reuse or Path(tempfile.mkdtemp(prefix="mw-bench-"))
     db = args.db or f"sqlite:///{tmp}/archive.db"
     archive = Archive.open(db)
     started = time.perf_counter()
-    stored = fill(archive, rng, words, args.versions)
+    if args.reuse:
+        texts = [(sid, paragraphs) for sid, paragraphs in json.loads((tmp / "texts.json").read_text())]
+    else:
+        rng = random.Random(20261123)
+        words = vocabulary(rng)
+        stored = fill(archive, rng, words, args.versions)
+        texts = new_texts(stored, rng, words, args.new)
+        del stored
     load_seconds = time.perf_counter() - started
 
     with archive.session() as s:
         versions = s.scalar(select(func.count()).select_from(Version))
         index_rows = s.scalar(select(func.count()).select_from(Fingerprint))
     size = os.path.getsize(tmp / "archive.db") if not args.db else None
-    texts = new_texts(stored, rng, words, args.new)
-    del stored
 
     print(f"{'stored versions':<34}{versions:>14,}")
     print(f"{'fingerprint index rows':<34}{index_rows:>14,}")
     if size:
         print(f"{'database size (MB)':<34}{size / 1e6:>14,.0f}")
     print(f"{'load time (s)':<34}{load_seconds:>14.1f}")
-    print(f"{'new versions':<34}{args.new:>14,}")
+    print(f"{'new versions':<34}{len(texts):>14,}")
     if args.compare:
         archive.engine.dispose()
         compare(args.compare, tmp, texts, args.rounds)
         return
-    report(measure(archive, texts), args.new)
+    report(measure(archive, texts), len(texts))
 
 
 def report(out: dict, new: int) -> None:
@@ -226,11 +233,11 @@ def compare(ref: str, tmp: Path, texts: list[tuple[int, list[str]]], rounds: int
     repo = Path(__file__).resolve().parents[2]
     old = Path(ref)
     if not old.is_dir():  # a git ref: export that revision's files
-        old = tmp / "ref"
-        old.mkdir()
+        old = Path(tempfile.mkdtemp(prefix="ref-", dir=tmp))
         tar = subprocess.run(["git", "-C", str(repo), "archive", ref], check=True, capture_output=True).stdout
         subprocess.run(["tar", "-x", "-C", str(old)], input=tar, check=True)
     (tmp / "texts.json").write_text(json.dumps(texts))
+    print(f"  (archive and new versions kept in {tmp}: --reuse {tmp} runs again without loading)")
     runs: dict[str, list[dict]] = {ref: [], "this tree": []}
     trees = {ref: old, "this tree": repo}
     for r in range(rounds):
