@@ -113,20 +113,26 @@ def candidates(s: Session, page_id: int, source_id: int, hashes: Collection[int]
     # A short text (a one-paragraph excerpt) samples few hashes: one rare shared hash is enough
     # to be worth an alignment; MAX_CANDIDATES bounds the cost.
     need = 1 if len(hashes) < SHORT_TEXT_HASHES else MIN_SHARED
-    ranked = _ranked(_shared(conn, chunks, source_id), need)
-    if not ranked and hashes:
-        frequent = sum(copy_index.frequent_count(conn, chunk, MAX_DF) for chunk in chunks)
-        if frequent >= max(need, SYNDICATED_SHARE * len(hashes)):
-            ranked = _ranked(_shared(conn, chunks, source_id, frequent=True), max(need, frequent // 2))
+    shared, rare = _shared(conn, chunks, page_id, source_id)  # the page carries all its rare hashes
+    ranked = _ranked(shared, need)
+    if not ranked and (frequent := len(hashes) - rare) >= max(need, SYNDICATED_SHARE * len(hashes)):
+        shared, _ = _shared(conn, chunks, page_id, source_id, frequent=True)
+        ranked = _ranked(shared, max(need, frequent // 2))
     return ranked[:MAX_CANDIDATES]
 
 
-def _shared(conn, chunks: list[list[int]], source_id: int, *, frequent: bool = False) -> dict[int, int]:
+def _shared(conn, chunks: list[list[int]], page_id: int, source_id: int, *,
+            frequent: bool = False) -> tuple[dict[int, int], int]:
+    """Hashes shared, by page of another source; and how many the page itself carries."""
     shared: dict[int, int] = {}
+    own = 0
     for chunk in chunks:
-        for other, n in copy_index.shared_counts(conn, chunk, source_id, MAX_DF, frequent=frequent):
-            shared[other] = shared.get(other, 0) + n
-    return shared
+        for page, source, n in copy_index.shared_counts(conn, chunk, source_id, MAX_DF, frequent=frequent):
+            if page == page_id:
+                own += n
+            elif source != source_id:
+                shared[page] = shared.get(page, 0) + n
+    return shared, own
 
 
 def _ranked(shared: dict[int, int], need: int) -> list[int]:

@@ -82,17 +82,16 @@ def _by_df(keep):
 
 _rare = _by_df(lambda n: n <= bindparam("max_df"))
 _frequent = _by_df(lambda n: n > bindparam("max_df"))
-_SHARED = (  # pages of other sources carrying the new text's rare hashes
-    select(_fp.page_id, func.count())
-    .where(_fp.hash.in_(_rare), _fp.source_id != bindparam("source_id"))
-    .group_by(_fp.page_id)
+_SHARED = (  # pages carrying the new text's rare hashes (its own page too: how many are rare)
+    select(_fp.page_id, _fp.source_id, func.count())
+    .where(_fp.hash.in_(_rare))
+    .group_by(_fp.page_id, _fp.source_id)
 )
-_FREQUENT_COUNT = select(func.count()).select_from(_frequent.subquery())
 _SHARED_FREQUENT_WITH_ORIGINALS = (  # ... its frequent ones, on pages that are the original of a link
-    select(_fp.page_id, func.count())
+    select(_fp.page_id, _fp.source_id, func.count())
     .where(_fp.hash.in_(_frequent), _fp.source_id != bindparam("source_id"),
            exists().where(_link.original_page_id == _fp.page_id))
-    .group_by(_fp.page_id)
+    .group_by(_fp.page_id, _fp.source_id)
 )
 
 
@@ -118,17 +117,12 @@ def page_hashes(conn: Connection, page_id: int) -> list[int]:
 
 
 def shared_counts(conn: Connection, hashes: list[int], source_id: int, max_df: int, *,
-                  frequent: bool = False) -> Iterable[tuple[int, int]]:
-    """(page of another source, how many of the rare ``hashes`` it carries), or with
-    ``frequent`` of the frequent ones, counting only pages that are the original of a link.
-    ``hashes`` at most a few hundred."""
+                  frequent: bool = False) -> Iterable[tuple[int, int, int]]:
+    """(page, its source, how many of the rare ``hashes`` it carries), every page; or with
+    ``frequent``, of the frequent ones, for pages of other sources that are the original of
+    a link. ``hashes`` at most a few hundred."""
     return conn.execute(_SHARED_FREQUENT_WITH_ORIGINALS if frequent else _SHARED,
                         {"hashes": hashes, "source_id": source_id, "max_df": max_df})
-
-
-def frequent_count(conn: Connection, hashes: list[int], max_df: int) -> int:
-    """How many of ``hashes`` occur on more than ``max_df`` pages."""
-    return conn.scalar(_FREQUENT_COUNT, {"hashes": hashes, "max_df": max_df})
 
 
 # -- the sides of a pair -----------------------------------------------------
