@@ -20,10 +20,12 @@ from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from storage.normalize import normalize_text
 
 MIN_RUN = 6  # tokens: shorter common runs are coincidence
+SHORT_PARAGRAPH = 20  # tokens: below this, a paragraph (title, heading) may well recur in one text
 FULL = 0.98  # coverage and precision above which nothing is missing or added
 MOSTLY = 0.9
 # A pair of texts is a copy when they share at least LINK_MIN_TOKENS tokens in
@@ -35,8 +37,9 @@ LINK_MIN_PRECISION = 0.5
 _TOKEN = re.compile(r"\w+")
 
 
-def tokens(paragraph: str) -> list[str]:
-    return _TOKEN.findall(normalize_text(paragraph))
+@lru_cache(maxsize=1 << 14)  # a paragraph is tokenised for fingerprints, then for every alignment
+def tokens(paragraph: str) -> tuple[str, ...]:
+    return tuple(_TOKEN.findall(normalize_text(paragraph)))
 
 
 @dataclass(frozen=True)
@@ -68,14 +71,14 @@ class Alignment:
 def align(original: Sequence[str], copy: Sequence[str], *,
           original_boilerplate: Collection[int] = (), copy_boilerplate: Collection[int] = ()) -> Alignment:
     """Compare two paragraph lists; boilerplate arguments are paragraph indexes to leave out."""
-    o_tok, o_par = _flatten(original, original_boilerplate)
-    c_tok, c_par = _flatten(copy, copy_boilerplate)
-    links = _match(o_tok, c_tok, o_par, c_par)  # copy token index -> original token index
+    o_tok, o_par, o_spans = _flatten(original, original_boilerplate)
+    c_tok, c_par, c_spans = _flatten(copy, copy_boilerplate)
+    links = _match(o_tok, c_tok, o_spans, c_spans)  # copy token index -> original token index
     c_matched = Counter(c_par[j] for j in links)
     # Each copy paragraph is tied to the original paragraphs that give it a fair share of its words.
-    edges: dict[int, set[int]] = {}
-    for j, i in links.items():
-        edges.setdefault(c_par[j], Counter())[o_par[i]] += 1
+    edges: dict[int, dict[int, int]] = {}
+    for (c, o), n in Counter((c_par[j], o_par[i]) for j, i in links.items()).items():
+        edges.setdefault(c, {})[o] = n
     ties = {
         c: {o for o, n in counter.items() if n >= 0.3 * c_matched[c] or n >= 0.5 * _size(original, o)}
         for c, counter in edges.items()
@@ -94,25 +97,29 @@ def _size(paragraphs: Sequence[str], index: int) -> int:
     return len(tokens(paragraphs[index]))
 
 
-def _flatten(paragraphs: Sequence[str], skip: Collection[int]) -> tuple[list[str], list[int]]:
+def _flatten(paragraphs: Sequence[str], skip: Collection[int]
+             ) -> tuple[list[str], list[int], dict[int, tuple[int, int]]]:
+    """All tokens in order, the paragraph of each, and each paragraph's span of tokens."""
     flat: list[str] = []
     owner: list[int] = []
+    spans: dict[int, tuple[int, int]] = {}
     for index, paragraph in enumerate(paragraphs):
-        if index in skip:
+        if index in skip or not (words := tokens(paragraph)):
             continue
-        words = tokens(paragraph)
+        spans[index] = (len(flat), len(flat) + len(words))
         flat.extend(words)
         owner.extend([index] * len(words))
-    return flat, owner
+    return flat, owner, spans
 
 
-def _match(a: list[str], b: list[str], a_par: list[int], b_par: list[int]) -> dict[int, int]:
+def _match(a: list[str], b: list[str], a_spans: dict[int, tuple[int, int]],
+           b_spans: dict[int, tuple[int, int]]) -> dict[int, int]:
     """Runs of >= MIN_RUN equal tokens; repeated on the leftovers to catch moved text.
 
     Paragraphs whose tokens are equal on both sides are paired first, directly:
     copies are mostly whole paragraphs, and difflib then only sees the rest.
     """
-    links = _equal_paragraphs(a, b, a_par, b_par)
+    links = _equal_paragraphs(a, b, a_spans, b_spans)
     used = set(links.values())
     free_a = [i for i in range(len(a)) if i not in used]
     free_b = [j for j in range(len(b)) if j not in links]
@@ -132,18 +139,9 @@ def _match(a: list[str], b: list[str], a_par: list[int], b_par: list[int]) -> di
     return links
 
 
-def _spans(owner: list[int]) -> dict[int, tuple[int, int]]:
-    spans: dict[int, tuple[int, int]] = {}
-    for i, p in enumerate(owner):
-        start = spans.get(p, (i, i))[0]
-        spans[p] = (start, i + 1)
-    return spans
-
-
-def _equal_paragraphs(a, b, a_par, b_par) -> dict[int, int]:
+def _equal_paragraphs(a, b, a_spans, b_spans) -> dict[int, int]:
     """Pair paragraphs with equal tokens, then their equal neighbours (short headings
     included, as a continuous run would have taken them); token index links."""
-    a_spans, b_spans = _spans(a_par), _spans(b_par)
     a_order, b_order = list(a_spans), list(b_spans)
     text_a = {p: tuple(a[s:e]) for p, (s, e) in a_spans.items()}
     text_b = {q: tuple(b[s:e]) for q, (s, e) in b_spans.items()}
@@ -155,6 +153,11 @@ def _equal_paragraphs(a, b, a_par, b_par) -> dict[int, int]:
     for qi, q in enumerate(b_order):
         if by_text.get(text_b[q]):
             pairs[qi] = a_order.index(by_text[text_b[q]].pop(0))
+    # A short paragraph (a title, a heading) paired against the order that the other pairs
+    # keep is more likely a repeat (a post's title again in its footer) than the same text:
+    # the token matching after this pass pairs it, taking the earliest of equal runs.
+    in_order = _in_order(pairs, lambda qi: len(text_b[b_order[qi]]))
+    pairs = {qi: pi for qi, pi in pairs.items() if qi in in_order or len(text_b[b_order[qi]]) >= SHORT_PARAGRAPH}
     taken = set(pairs.values())
     grown = True
     while grown:
@@ -170,8 +173,23 @@ def _equal_paragraphs(a, b, a_par, b_par) -> dict[int, int]:
     links: dict[int, int] = {}
     for qi, pi in pairs.items():
         (b_start, b_end), a_start = b_spans[b_order[qi]], a_spans[a_order[pi]][0]
-        links.update({b_start + k: a_start + k for k in range(b_end - b_start)})
+        links.update(zip(range(b_start, b_end), range(a_start, a_start + b_end - b_start)))
     return links
+
+
+def _in_order(pairs: dict[int, int], weight) -> set[int]:
+    """The copy positions of the heaviest chain of pairs in the same order on both sides."""
+    order = sorted(pairs)
+    best: list[tuple[int, int]] = []  # for each pair: (weight of the best chain ending there, previous)
+    for k, qi in enumerate(order):
+        prev = max((j for j in range(k) if pairs[order[j]] < pairs[qi]), key=lambda j: best[j][0], default=-1)
+        best.append(((best[prev][0] if prev >= 0 else 0) + weight(qi), prev))
+    chain: set[int] = set()
+    k = max(range(len(order)), key=lambda j: best[j][0], default=-1)
+    while k >= 0:
+        chain.add(order[k])
+        k = best[k][1]
+    return chain
 
 
 def _rows(original, copy, ties: dict[int, set[int]], o_bp: set[int], c_bp: set[int]) -> list[Row]:

@@ -9,11 +9,12 @@ is boilerplate on a source once it has been seen on at least
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
-from sqlalchemy import case, func, select
+from sqlalchemy import bindparam, case, func, select
 from sqlalchemy.orm import Session
 
-from storage.db import insert_ignore
+from storage.errors import StorageError
 from storage.fingerprints import hash64
 from storage.models import Page, ParagraphSeen
 from storage.normalize import normalize_text
@@ -23,23 +24,48 @@ SHARE = 0.1
 MAX_PAGES = 50
 
 
+@lru_cache(maxsize=1 << 14)  # a new version's paragraphs are hashed here and in matching
 def paragraph_hash(paragraph: str) -> int:
     return hash64(normalize_text(paragraph))
+
+
+_seen = ParagraphSeen.__table__.c
+# Statements built once: matching runs them for every new version and candidate.
+_KNOWN = select(_seen.hash).where(_seen.page_id == bindparam("page_id"), _seen.source_id == bindparam("source_id"))
+_pages = select(func.count()).select_from(Page.__table__).where(
+    Page.__table__.c.source_id == bindparam("source_id")).scalar_subquery()
+_threshold = case((_pages * SHARE < MIN_PAGES, MIN_PAGES), (_pages * SHARE > MAX_PAGES, MAX_PAGES),
+                  else_=_pages * SHARE)
+_FREQUENT = (
+    select(_seen.hash)
+    .where(_seen.source_id == bindparam("source_id"), _seen.hash.in_(bindparam("hashes", expanding=True)))
+    .group_by(_seen.hash)
+    # an integer count reaches ceil(x) exactly when it reaches x
+    .having(func.count(_seen.page_id) >= _threshold)
+)
 
 
 def remember(s: Session, source_id: int, page_id: int, paragraphs: Sequence[str], *, first: bool = False) -> None:
     """Note the paragraphs of a page's new version (idempotent; ``first``: none noted yet)."""
     hashes = {paragraph_hash(p) for p in paragraphs}
-    known = set() if first else set(s.scalars(select(ParagraphSeen.hash).where(
-        ParagraphSeen.page_id == page_id, ParagraphSeen.source_id == source_id)))
+    known = set() if first else set(s.connection().scalars(_KNOWN, {"page_id": page_id, "source_id": source_id}))
     if new := hashes - known:
-        insert_ignore(s, ParagraphSeen, [{"source_id": source_id, "hash": h, "page_id": page_id} for h in new])
+        conn = s.connection()
+        conn.execute(_insert_seen(conn.dialect.name),
+                     [{"source_id": source_id, "hash": h, "page_id": page_id} for h in new])
 
 
-def _threshold_expr(source_id: int):
-    pages = select(func.count()).select_from(Page).where(Page.source_id == source_id).scalar_subquery()
-    share = pages * SHARE
-    return case((share < MIN_PAGES, MIN_PAGES), (share > MAX_PAGES, MAX_PAGES), else_=share)
+@lru_cache(maxsize=None)
+def _insert_seen(dialect: str):
+    """INSERT ... ON CONFLICT DO NOTHING (as ``storage.db.insert_ignore``), built once per dialect:
+    another writer may note the same paragraph of the same page at the same time."""
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    elif dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert
+    else:
+        raise StorageError(f"unsupported database {dialect!r}: use SQLite or PostgreSQL")
+    return insert(ParagraphSeen.__table__).on_conflict_do_nothing()
 
 
 def boilerplate_indexes(s: Session, source_id: int, paragraphs: Sequence[str]) -> set[int]:
@@ -47,11 +73,5 @@ def boilerplate_indexes(s: Session, source_id: int, paragraphs: Sequence[str]) -
     hashes = [paragraph_hash(p) for p in paragraphs]
     if not hashes:
         return set()
-    frequent = set(s.scalars(
-        select(ParagraphSeen.hash)
-        .where(ParagraphSeen.source_id == source_id, ParagraphSeen.hash.in_(set(hashes)))
-        .group_by(ParagraphSeen.hash)
-        # an integer count reaches ceil(x) exactly when it reaches x
-        .having(func.count(ParagraphSeen.page_id) >= _threshold_expr(source_id))
-    ))
+    frequent = set(s.connection().scalars(_FREQUENT, {"source_id": source_id, "hashes": list(set(hashes))}))
     return {i for i, h in enumerate(hashes) if h in frequent}

@@ -5,7 +5,9 @@ replaces the page's fingerprints and notes its paragraphs for boilerplate
 learning, and :func:`match_page` looks up pages of *other* sources sharing
 fingerprints, verifies each candidate by alignment (``storage.align``) and
 stores or updates a pairwise link, or removes one that no longer holds.
-Hashes found on more than ``MAX_DF`` pages are stock phrases and ignored.
+Hashes found on more than ``MAX_DF`` pages are stock phrases and ignored, except
+in a text mostly made of them (``SYNDICATED_SHARE``): a story republished on many
+pages, looked up through them on the pages that are already an original.
 
 The original of a pair is chosen by the first rule that decides: a source
 whose role is ``origin`` against a ``mirror``; a declared attribution (a link
@@ -17,22 +19,25 @@ earlier first capture.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, insert, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from storage import boilerplate
+from storage import boilerplate, copy_index
 from storage.align import Alignment, align
+from storage.copy_index import PageRef, SourceRef, VersionRef
 from storage.fingerprints import fingerprints
-from storage.models import CopyLink, Fingerprint, Page, PageAlias, Source, Version
+from storage.models import CopyLink, Page, Source, Version
 from storage.normalize import normalize_url
 from storage.types import utcnow
 
 MIN_SHARED = 2  # sampled hashes two texts must share to be compared at all
 SHORT_TEXT_HASHES = 30  # below this many hashes, one shared hash is enough
 MAX_DF = 50  # pages a hash may occur on before it counts as a stock phrase
+# ... unless at least this share of a text's hashes are that frequent: a syndicated story
+SYNDICATED_SHARE = 0.5
 MAX_CANDIDATES = 25
 _CHUNK = 500
 
@@ -56,31 +61,32 @@ def attribution(paragraphs: Sequence[str], links: Sequence[str]) -> dict | None:
     return {"names": names, "links": links} if names or links else None
 
 
-@dataclass
+@dataclass(frozen=True)
 class Side:
-    page: Page
-    version: Version
-    source: Source
+    """One page's current version as matching sees it: plain values, boilerplate indexes, and
+    (for a version just indexed) its fingerprints."""
+
+    page: PageRef
+    version: VersionRef
+    source: SourceRef
     boilerplate: set[int]
+    hashes: frozenset[int] | None = None
 
     @property
     def paragraphs(self) -> list[str]:
         return self.version.paragraphs
 
 
+def load_sides(s: Session, page_ids: Collection[int]) -> dict[int, Side]:
+    """The sides of several pages in one query (plus one per page for its boilerplate)."""
+    loaded = copy_index.load(s.connection(), page_ids) if page_ids else {}
+    return {page_id: Side(page, version, source,
+                          boilerplate.boilerplate_indexes(s, source.id, version.paragraphs))
+            for page_id, (page, version, source) in loaded.items()}
+
+
 def load_side(s: Session, page_id: int) -> Side | None:
-    row = s.execute(
-        select(Page, Version, Source)
-        .join(Version, Version.page_id == Page.id)
-        .join(Source, Source.id == Page.source_id)
-        .where(Page.id == page_id)
-        .order_by(Version.number.desc())
-        .limit(1)
-    ).first()
-    if row is None:
-        return None
-    page, version, source = row
-    return Side(page, version, source, boilerplate.boilerplate_indexes(s, source.id, version.paragraphs))
+    return load_sides(s, [page_id]).get(page_id)
 
 
 def index_version(s: Session, page: Page, version: Version, source: Source) -> Side:
@@ -90,51 +96,65 @@ def index_version(s: Session, page: Page, version: Version, source: Source) -> S
     boilerplate.remember(s, page.source_id, page.id, paragraphs, first=first)
     skip = boilerplate.boilerplate_indexes(s, page.source_id, paragraphs)
     hashes = fingerprints(p for i, p in enumerate(paragraphs) if i not in skip)
-    if not first:
-        s.execute(delete(Fingerprint).where(Fingerprint.page_id == page.id))
-    if hashes:
-        s.execute(insert(Fingerprint), [{"hash": h, "page_id": page.id, "source_id": page.source_id} for h in hashes])
-    return Side(page, version, source, skip)
+    copy_index.replace_fingerprints(s.connection(), page.id, page.source_id, hashes, first=first)
+    return Side(*copy_index.refs(page, version, source), skip, frozenset(hashes))
 
 
-def candidates(s: Session, page_id: int, source_id: int) -> list[int]:
-    """Pages of other sources sharing enough rare fingerprints, most shared first."""
-    hashes = list(s.scalars(select(Fingerprint.hash).where(Fingerprint.page_id == page_id)))
-    shared: dict[int, int] = {}
-    for start in range(0, len(hashes), _CHUNK):
-        chunk = hashes[start : start + _CHUNK]
-        rare = select(Fingerprint.hash).where(Fingerprint.hash.in_(chunk)).group_by(Fingerprint.hash) \
-            .having(func.count() <= MAX_DF)
-        rows = s.execute(
-            select(Fingerprint.page_id, func.count())
-            .where(Fingerprint.hash.in_(rare), Fingerprint.source_id != source_id)
-            .group_by(Fingerprint.page_id)
-        )
-        for other, n in rows:
-            shared[other] = shared.get(other, 0) + n
+def candidates(s: Session, page_id: int, source_id: int, hashes: Collection[int] | None = None) -> list[int]:
+    """Pages of other sources sharing enough rare fingerprints, most shared first.
+
+    ``hashes``: the page's indexed fingerprints when the caller has them (else read back).
+    A text that finds none and is mostly made of frequent hashes is no stock phrase but a
+    story republished on many pages: it is looked up through those hashes on the pages that
+    are already the original of a link, so the next copy of a syndicated story finds its original."""
+    conn = s.connection()
+    hashes = list(copy_index.page_hashes(conn, page_id) if hashes is None else hashes)
+    chunks = [hashes[start : start + _CHUNK] for start in range(0, len(hashes), _CHUNK)]
     # A short text (a one-paragraph excerpt) samples few hashes: one rare shared hash is enough
     # to be worth an alignment; MAX_CANDIDATES bounds the cost.
     need = 1 if len(hashes) < SHORT_TEXT_HASHES else MIN_SHARED
+    shared, rare = _shared(conn, chunks, page_id, source_id)  # the page carries all its rare hashes
+    ranked = _ranked(shared, need)
+    if not ranked and (frequent := len(hashes) - rare) >= max(need, SYNDICATED_SHARE * len(hashes)):
+        shared, _ = _shared(conn, chunks, page_id, source_id, frequent=True)
+        ranked = _ranked(shared, max(need, frequent // 2))
+    return ranked[:MAX_CANDIDATES]
+
+
+def _shared(conn, chunks: list[list[int]], page_id: int, source_id: int, *,
+            frequent: bool = False) -> tuple[dict[int, int], int]:
+    """Hashes shared, by page of another source; and how many the page itself carries."""
+    shared: dict[int, int] = {}
+    own = 0
+    for chunk in chunks:
+        for page, source, n in copy_index.shared_counts(conn, chunk, source_id, MAX_DF, frequent=frequent):
+            if page == page_id:
+                own += n
+            elif source != source_id:
+                shared[page] = shared.get(page, 0) + n
+    return shared, own
+
+
+def _ranked(shared: dict[int, int], need: int) -> list[int]:
+    """Pages sharing at least ``need`` hashes, most shared first (then the oldest)."""
     ranked = sorted((n, -p) for p, n in shared.items() if n >= need)
-    return [-p for n, p in reversed(ranked)][:MAX_CANDIDATES]
+    return [-p for n, p in reversed(ranked)]
 
 
-def match_page(s: Session, page_id: int, side: Side | None = None) -> list[CopyLink]:
+def match_page(s: Session, page_id: int, side: Side | None = None) -> list[Link]:
     """(Re)compute every copy link of a page against the index."""
     side = side or load_side(s, page_id)
     if side is None:
         return []
     # The candidates, and every page already linked (its link must be re-verified, not
-    # dropped just because it fell outside the candidate limit).
-    linked = [] if side.version.number == 1 else s.execute(
-        select(CopyLink.original_page_id, CopyLink.copy_page_id).where(
-            or_(CopyLink.original_page_id == page_id, CopyLink.copy_page_id == page_id))).all()
-    others = dict.fromkeys(candidates(s, page_id, side.source.id))
-    others.update(dict.fromkeys(a if b == page_id else b for a, b in linked))
+    # dropped just because it fell outside the candidate limit). A first version has no
+    # links yet: no other page could see it before its fingerprints were written.
+    linked = {} if side.version.number == 1 else copy_index.links_of(s.connection(), page_id)
+    others = dict.fromkeys(candidates(s, page_id, side.source.id, side.hashes))
+    others.update(dict.fromkeys(linked))
     found = []
-    for other_id in others:
-        other = load_side(s, other_id)
-        if other is not None and (link := relate(s, side, other)) is not None:
+    for other_id, other in load_sides(s, list(others)).items():
+        if (link := relate(s, side, other, link_id=linked.get(other_id))) is not None:
             found.append(link)
     return found
 
@@ -142,38 +162,53 @@ def match_page(s: Session, page_id: int, side: Side | None = None) -> list[CopyL
 def refresh_links(s: Session, source_id: int) -> int:
     """Re-verify the links of a source's pages (boilerplate learned since may change them)."""
     pages = select(Page.id).where(Page.source_id == source_id)
-    links = s.scalars(select(CopyLink).where(
+    links = s.execute(select(CopyLink.id, CopyLink.original_page_id, CopyLink.copy_page_id).where(
         or_(CopyLink.original_page_id.in_(pages), CopyLink.copy_page_id.in_(pages)))).all()
-    for link in links:
-        a, b = load_side(s, link.original_page_id), load_side(s, link.copy_page_id)
-        if a is None or b is None or relate(s, a, b) is None:
-            s.execute(delete(CopyLink).where(CopyLink.id == link.id))
+    for link_id, original_id, copy_id in links:
+        a, b = load_side(s, original_id), load_side(s, copy_id)
+        if a is None or b is None:
+            copy_index.delete_link(s.connection(), link_id)
+        else:
+            relate(s, a, b, link_id=link_id)
     return len(links)
 
 
-def relate(s: Session, a: Side, b: Side) -> CopyLink | None:
-    """Align two pages; store, update or remove the link between them."""
+@dataclass(frozen=True)
+class Link:
+    """A stored copy link, as matching wrote it."""
+
+    original_page_id: int
+    copy_page_id: int
+    relation: str
+    original_reason: str
+    coverage: float
+    precision: float
+
+
+_LOOKUP = -1  # relate(link_id=...): the caller does not know whether the pair is linked
+
+
+def relate(s: Session, a: Side, b: Side, *, link_id: int | None = _LOOKUP) -> Link | None:
+    """Align two pages; store, update or remove the link between them.
+
+    ``link_id``: the pair's stored link, or None when the caller knows there is none."""
+    conn = s.connection()
     original, copy, reason = choose_original(s, a, b)
     alignment = compare(original, copy)
-    existing = s.scalar(select(CopyLink).where(
-        or_((CopyLink.original_page_id == a.page.id) & (CopyLink.copy_page_id == b.page.id),
-            (CopyLink.original_page_id == b.page.id) & (CopyLink.copy_page_id == a.page.id))))
+    if link_id == _LOOKUP:
+        link_id = copy_index.link_between(conn, a.page.id, b.page.id)
     if not alignment.is_copy:
-        if existing is not None:
-            s.delete(existing)
-            s.flush()
+        if link_id is not None:
+            copy_index.delete_link(conn, link_id)
         return None
-    now = utcnow()
-    link = existing or CopyLink(found_at=now)
-    link.original_page_id, link.copy_page_id = original.page.id, copy.page.id
-    link.original_version_id, link.copy_version_id = original.version.id, copy.version.id
-    link.relation, link.original_reason = alignment.relation, reason
-    link.coverage, link.precision = alignment.coverage, alignment.precision
-    link.matched_tokens, link.updated_at = alignment.matched_tokens, now
-    if existing is None:
-        s.add(link)
-    s.flush()
-    return link
+    copy_index.write_link(conn, link_id, {
+        "original_page_id": original.page.id, "copy_page_id": copy.page.id,
+        "original_version_id": original.version.id, "copy_version_id": copy.version.id,
+        "relation": alignment.relation, "original_reason": reason,
+        "coverage": alignment.coverage, "precision": alignment.precision,
+        "matched_tokens": alignment.matched_tokens, "updated_at": utcnow(),
+    })
+    return Link(original.page.id, copy.page.id, alignment.relation, reason, alignment.coverage, alignment.precision)
 
 
 def compare(original: Side, copy: Side) -> Alignment:
@@ -198,14 +233,14 @@ def choose_original(s: Session, a: Side, b: Side) -> tuple[Side, Side, str]:
     return first[0], first[1], "earlier first capture"
 
 
-def _urls_of(s: Session, page: Page) -> set[str]:
-    return {page.url, *s.scalars(select(PageAlias.url).where(PageAlias.page_id == page.id))}
+def _urls_of(s: Session, page: PageRef) -> set[str]:
+    return {page.url, *copy_index.aliases(s.connection(), page.id)}
 
 
 def _declares(s: Session, side: Side, other: Side) -> bool:
     """Does ``side`` declare ``other`` as its source (link, or naming its site)?"""
     found = side.version.attribution or {}
-    if set(found.get("links", ())) & _urls_of(s, other.page):
+    if (links := found.get("links")) and set(links) & _urls_of(s, other.page):
         return True
     names = {_key(n) for n in found.get("names", ())}
     other_names = {_key(other.source.name), _key(other.version.site_name or "")} - {""}

@@ -31,18 +31,24 @@ def fingerprints(paragraphs: Iterable[str]) -> set[int]:
     if len(words) < SHINGLE:
         return {hash64(" ".join(words))} if words else set()
     # A polynomial rolling hash over per-word hashes: O(1) per shingle, mixed
-    # (splitmix64) so that sampling by value picks an unbiased subset.
+    # (splitmix64, inlined: this loop is most of the cost) so that sampling by value
+    # picks an unbiased subset.
     word_hashes = [_word_hash(w) for w in words]
+    mask, base, top, sample = _MASK, _BASE, _TOP, SAMPLE
     h = 0
     for x in word_hashes[:SHINGLE]:
-        h = (h * _BASE + x) & _MASK
+        h = (h * base + x) & mask
+    rolled = [h]
+    for old, new in zip(word_hashes, word_hashes[SHINGLE:]):
+        h = ((h - old * top) * base + new) & mask
+        rolled.append(h)
     out = set()
-    for i in range(SHINGLE, len(word_hashes) + 1):
-        m = _mix(h)
-        if m % SAMPLE == 0:
-            out.add(m - _TWO64 if m >= _TWO63 else m)  # signed, for a BIGINT column
-        if i < len(word_hashes):
-            h = ((h - word_hashes[i - SHINGLE] * _TOP) * _BASE + word_hashes[i]) & _MASK
+    for z in rolled:
+        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & mask
+        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & mask
+        z ^= z >> 31
+        if z % sample == 0:
+            out.add(z - _TWO64 if z >= _TWO63 else z)  # signed, for a BIGINT column
     return out
 
 
@@ -55,9 +61,3 @@ _TOP = pow(_BASE, SHINGLE - 1, _TWO64)
 @lru_cache(maxsize=1 << 18)
 def _word_hash(word: str) -> int:
     return int.from_bytes(hashlib.blake2b(word.encode(), digest_size=8).digest(), "big")
-
-
-def _mix(z: int) -> int:
-    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
-    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK
-    return z ^ (z >> 31)
