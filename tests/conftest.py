@@ -24,6 +24,15 @@ from crawler.demo.server import SiteServer
 PG_ADMIN_URL = os.environ.get("MIRRORWATCH_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"  # the seed case and the real article pages, beside the repository
+
+
+def shared_path(relative: str) -> Path:
+    """A file or folder of ``shared/``; a test that needs it fails under CI when it is missing."""
+    path = SHARED / relative
+    if not path.exists():
+        (pytest.fail if IN_CI else pytest.skip)(f"{path} not found (shared/ must sit beside the repository)")
+    return path
 
 
 def _pg_database() -> Iterator[str]:

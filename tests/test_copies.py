@@ -2,7 +2,6 @@
 
 import re
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
@@ -10,6 +9,7 @@ from storage.align import align
 from storage.archive import Archive
 from storage.reports.copies import compare_html, compare_report
 from storage.types import Extracted, Fetch
+from tests.conftest import shared_path
 
 T0 = datetime(2026, 3, 1, tzinfo=UTC)
 ORIGIN, MIRROR = "http://127.0.0.1:9001", "http://127.0.0.1:9002"
@@ -189,9 +189,7 @@ def test_word_diff_of_an_edited_paragraph():
 
 
 def test_seed_texts_align_as_an_excerpt():
-    seeds = Path(__file__).resolve().parents[2] / "shared" / "seeds"
-    if not seeds.is_dir():
-        pytest.skip(f"seed texts not found at {seeds}")
+    seeds = shared_path("seeds")
     original = [re.sub(r"\[([^\]]*)\]\(#\)", r"\1", p) for p in (seeds / "001_243709d744910592.txt").read_text().split("\n") if p.strip()]
     copy = [p for p in (seeds / "000_cf0fd60646d1cbbd.txt").read_text().split("\n") if p.strip()]
     furniture = set(range(copy.index("Published by TCTTNews"), len(copy)))

@@ -3,14 +3,12 @@ as a test: every kind of copy found with the right original, no negative linked.
 
 import random
 
-import pytest
-
 from tests.bench import copies_eval
+from tests.conftest import SHARED, shared_path
 
 
 def test_generated_pairs_meet_the_quality_targets():
-    if not copies_eval.DATA.is_file():
-        pytest.skip(f"article texts not found at {copies_eval.DATA}")
+    shared_path(str(copies_eval.DATA.relative_to(SHARED)))
     cases = copies_eval.build_cases(copies_eval.load_texts(), random.Random(7), per_kind=3)
     out = copies_eval.evaluate(cases)
     assert out["positives"] == 24 and out["cases"] - out["positives"] == 18

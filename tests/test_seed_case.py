@@ -11,6 +11,7 @@ import pytest
 
 from crawler.demo.run import SOURCES
 from crawler.demo.server import SiteServer
+from tests.conftest import shared_path
 
 SEED_ORIGIN = "/articles/russian-belarusian-relations-back-to-being-brothers.html"
 SEED_COPY = "/2020/08/18/russian-belarusian-relations-back-to-being-brothers-crimea-2-0-is-unlikely/"
@@ -84,7 +85,6 @@ def test_declared_attribution_to_an_uncrawled_publisher(crawled):
 def test_seed_pages_extract_the_article_and_no_furniture(crawled):
     import re
     import sqlite3
-    from pathlib import Path
 
     ws, origin, blog, _ = crawled
     with sqlite3.connect(ws.db) as conn:
@@ -94,14 +94,13 @@ def test_seed_pages_extract_the_article_and_no_furniture(crawled):
 
     original = ws_fold(texts[origin + SEED_ORIGIN].split("\n"))
     copy = ws_fold(texts[blog + SEED_COPY].split("\n"))
-    seeds = Path(__file__).resolve().parents[2] / "shared" / "seeds"
-    if seeds.is_dir():  # every paragraph of both seed texts, from the lead to the conclusion
-        lines = [l for l in (seeds / "001_243709d744910592.txt").read_text().split("\n") if l.strip()]
-        body = ws_fold(re.sub(r"\[([^\]]*)\]\(#\)", r"\1", l) for l in lines[5:lines.index("*")])
-        assert [p for p in body if p not in original] == []
-        lines = [l for l in (seeds / "000_cf0fd60646d1cbbd.txt").read_text().split("\n") if l.strip()]
-        excerpt = ws_fold(lines[1:lines.index("Published by TCTTNews") - 1])
-        assert len(excerpt) == 5 and [p for p in excerpt if p not in copy] == []
+    seeds = shared_path("seeds")  # every paragraph of both seed texts, from the lead to the conclusion
+    lines = [l for l in (seeds / "001_243709d744910592.txt").read_text().split("\n") if l.strip()]
+    body = ws_fold(re.sub(r"\[([^\]]*)\]\(#\)", r"\1", l) for l in lines[5:lines.index("*")])
+    assert [p for p in body if p not in original] == []
+    lines = [l for l in (seeds / "000_cf0fd60646d1cbbd.txt").read_text().split("\n") if l.strip()]
+    excerpt = ws_fold(lines[1:lines.index("Published by TCTTNews") - 1])
+    assert len(excerpt) == 5 and [p for p in excerpt if p not in copy] == []
     for start in SHARED:
         assert any(p.startswith(start) for p in original) and any(p.startswith(start) for p in copy)
     original_text, copy_text = "\n".join(original), "\n".join(copy)
