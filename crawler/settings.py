@@ -10,6 +10,13 @@ Our own settings carry the ``MIRRORWATCH_`` prefix:
     ``MIRRORWATCH_SOURCES`` environment variable.
 ``MIRRORWATCH_EXTRACT_WORKERS``
     extraction worker processes; 0 (default) means one per core.
+``MIRRORWATCH_REDIS_URL``
+    Redis URL of the shared frontier (``redis://host:6379/0``), or the
+    ``MIRRORWATCH_REDIS`` environment variable; empty (default) crawls alone.
+    See ``crawler.frontier``: the run a worker joins (``MIRRORWATCH_FRONTIER_RUN``,
+    default the source's open run), ``MIRRORWATCH_REDIS_RUN_TTL`` (seconds an
+    abandoned run stays open, 300) and ``MIRRORWATCH_REDIS_STALE_SECONDS`` (how
+    long a silent worker still counts as busy, 300).
 """
 
 import os
@@ -21,6 +28,10 @@ NEWSPIDER_MODULE = "crawler.spiders"
 MIRRORWATCH_DB = os.environ.get("MIRRORWATCH_DB", "mirrorwatch.db")
 MIRRORWATCH_SOURCES = os.environ.get("MIRRORWATCH_SOURCES", "sources.toml")
 MIRRORWATCH_EXTRACT_WORKERS = int(os.environ.get("MIRRORWATCH_EXTRACT_WORKERS", "0"))
+MIRRORWATCH_REDIS_URL = os.environ.get("MIRRORWATCH_REDIS", "")
+MIRRORWATCH_FRONTIER_RUN = ""
+MIRRORWATCH_REDIS_RUN_TTL = 300
+MIRRORWATCH_REDIS_STALE_SECONDS = 300
 
 USER_AGENT = "mirrorwatch/0.1 (+https://pypi.org/project/mirrorwatch/)"
 ROBOTSTXT_OBEY = True

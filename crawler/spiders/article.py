@@ -64,6 +64,8 @@ class ArticleSpider(scrapy.Spider):
     # -- what to fetch -----------------------------------------------------
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
+        if not self.settings.getbool("MIRRORWATCH_FRONTIER_SEED", True):
+            return  # a worker joining a shared-frontier run: another worker seeded it
         for page in self.known.values():
             # Re-checks only: links are discovered from start pages, sitemaps and feeds.
             yield self._article(page.url, depth=self.source.max_depth, revisit=True)
