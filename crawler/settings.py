@@ -59,6 +59,11 @@ REDIRECT_MAX_TIMES = 10
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
 
+EXTENSIONS = {
+    # The same AutoThrottle, except that a 304 of a re-check may lower the delay (see crawler/throttle.py).
+    "scrapy.extensions.throttle.AutoThrottle": None,
+    "crawler.throttle.RecheckAutoThrottle": 0,
+}
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.SameOriginMiddleware": 50,
     # Above RedirectMiddleware (600): sees each 3xx response before it is followed.
