@@ -50,7 +50,8 @@ def _rss_mb(pids: list[int]) -> float:
     return total / 1024
 
 
-def run(cmd: list[str], *, cwd: str | Path | None = None, env: dict | None = None, timeout: float = 1800) -> Measured:
+def run(cmd: list[str], *, cwd: str | Path | None = None, env: dict | None = None, timeout: float = 1800,
+        check: bool = True) -> Measured:
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, env={**os.environ, **(env or {})}, stdout=subprocess.PIPE,
@@ -70,7 +71,7 @@ def run(cmd: list[str], *, cwd: str | Path | None = None, env: dict | None = Non
     done.set()
     sampler.join()
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if proc.returncode != 0:
+    if check and proc.returncode != 0:
         raise RuntimeError(f"{' '.join(map(str, cmd))} exited {proc.returncode}:\n{err[-3000:]}")
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     return Measured(wall, cpu, peak, out)
