@@ -12,6 +12,7 @@ machine is shared and noisy, so absolute rates move from one run to the next.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import re
 import subprocess
 import sys
@@ -136,8 +137,11 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="small sizes, one run: for development")
     parser.add_argument("--only", choices=["crawl", "memory", "quality", "growth", "copies"], action="append",
                         help="run only these parts (repeatable)")
+    parser.add_argument("--runs", type=int, help="runs of the first crawl and re-crawls (median)")
     args = parser.parse_args()
     sizes = QUICK if args.quick else FULL
+    if args.runs:
+        sizes = dataclasses.replace(sizes, runs=args.runs)
     parts = args.only or ["crawl", "memory", "quality", "growth", "copies"]
     started = time.perf_counter()
     rows: list[Row] = []
