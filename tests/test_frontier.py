@@ -57,11 +57,17 @@ def start_workers(ws, name: str, redis_url: str, n: int = 2) -> list[subprocess.
 
 def finish(workers: list[subprocess.Popen]) -> list[dict]:
     rows = []
-    for worker in workers:
-        out, err = worker.communicate(timeout=180)
-        assert worker.returncode == 0, err[-3000:]
-        data = json.loads(out)
-        rows.append({**data["sources"][0], "stats": data["stats"][data["sources"][0]["source"]]})
+    try:
+        for worker in workers:
+            out, err = worker.communicate(timeout=180)
+            assert worker.returncode == 0, err[-3000:]
+            data = json.loads(out)
+            rows.append({**data["sources"][0], "stats": data["stats"][data["sources"][0]["source"]]})
+    finally:  # a failed worker must not leave the other one writing keys after the clean-up
+        for worker in workers:
+            if worker.poll() is None:
+                worker.kill()
+                worker.wait()
     return rows
 
 
