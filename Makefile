@@ -23,11 +23,12 @@ test: $(STAMP)
 	-@bash scripts/ensure-chromium.sh
 	$(PY) -m pytest -q $(PYTEST_ARGS)
 
+# make bench: crawl speed, re-crawls, memory, extraction quality, database growth and copy
+# matching at scale, printed as one table (BENCH_ARGS=--quick for a short development run).
 bench: $(STAMP)
+	$(PY) -m tests.bench.suite $(BENCH_ARGS)
 	@echo "== copy detection quality (generated pairs through the archive) =="
 	$(PY) -m tests.bench.copies_eval
-	@echo "== copy detection at scale (100,000 stored versions) =="
-	$(PY) -m tests.bench.copies_scale
 	@echo "== change classes on generated edits of real articles =="
 	$(PY) -m tests.bench.changes_eval
 	@echo "== corpus export memory (JSONL of 1,000 and 10,000 versions) =="

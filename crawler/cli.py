@@ -74,17 +74,27 @@ def sources(ctx: Context, check: bool, fmt: str) -> None:
 @click.option("--due", is_flag=True,
               help="Re-check only the known pages that are due (the scheduler's way); "
                    "by default every known page is re-checked.")
+@click.option("--redis", "redis_url", envvar="MIRRORWATCH_REDIS", metavar="URL",
+              help="Share the crawl with other workers through this Redis frontier [env MIRRORWATCH_REDIS].")
+@click.option("--run", "run_id", metavar="ID",
+              help="With --redis: join the run named ID (default: the source's open run, or a new one).")
 @format_option
 @pass_ctx
 @user_errors
-def crawl(ctx: Context, names: tuple[str, ...], due: bool, fmt: str) -> None:
+def crawl(ctx: Context, names: tuple[str, ...], due: bool, redis_url: str | None, run_id: str | None,
+          fmt: str) -> None:
     """Crawl all sources now, or the NAMES given.
+
+    With --redis, start the same command on N machines: the workers share one
+    queue and duplicate filter, so each page is fetched once per run.
 
     \b
     Example:
       mirrorwatch crawl origin-news
       mirrorwatch crawl --due origin-news
+      mirrorwatch crawl origin-news --redis redis://10.0.0.5:6379/0
     """
+    from crawler.frontier import FrontierError
     from crawler.runner import crawl_settings, run_crawl  # Scrapy is slow to import
 
     chosen = select_sources(load_sources(ctx.sources), names)
@@ -94,10 +104,16 @@ def crawl(ctx: Context, names: tuple[str, ...], due: bool, fmt: str) -> None:
         archive.ensure_source(source.name, role=source.role, origin=source.origin)
     archive.engine.dispose()
     level = ["WARNING", "INFO", "DEBUG"][min(ctx.verbose, 2)]
-    settings = crawl_settings(db=ctx.db, sources_path=ctx.sources, log_level=level,
-                              overrides={"MIRRORWATCH_RECHECK": "due" if due else "all"})
+    if run_id and not redis_url:
+        raise click.ClickException("--run needs --redis URL (or MIRRORWATCH_REDIS)")
+    overrides = {"MIRRORWATCH_RECHECK": "due" if due else "all",
+                 "MIRRORWATCH_REDIS_URL": redis_url or "", "MIRRORWATCH_FRONTIER_RUN": run_id or ""}
+    settings = crawl_settings(db=ctx.db, sources_path=ctx.sources, log_level=level, overrides=overrides)
     with render.crawl_progress(enabled=fmt == "text" and sys.stderr.isatty()) as on_item:
-        results = run_crawl(chosen, settings, on_item=on_item)
+        try:
+            results = run_crawl(chosen, settings, on_item=on_item)
+        except FrontierError as exc:
+            raise click.ClickException(str(exc)) from None
     rows = [{"source": r.source, "finish_reason": r.finish_reason, **r.summary()} for r in results]
     if fmt == "json":
         click.echo(json.dumps({"sources": rows, "stats": {r.source: _stats(r.stats) for r in results}}, indent=2))

@@ -16,6 +16,7 @@ from scrapy import signals
 from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
 
+from crawler import frontier
 from crawler.sources import Source
 from crawler.spiders.article import ArticleSpider
 from storage.db import database_url
@@ -70,12 +71,21 @@ def source_settings(base: Settings, source: Source) -> Settings:
 
 def run_crawl(sources: list[Source], settings: Settings,
               on_item: Callable[[str], None] | None = None) -> list[CrawlResult]:
-    """Crawl the sources together; returns each one's stats once all are done."""
+    """Crawl the sources together; returns each one's stats once all are done.
+
+    With ``MIRRORWATCH_REDIS_URL`` each source's crawl joins its run on the shared
+    frontier (``crawler.frontier``); ``FrontierError`` when Redis cannot be used.
+    """
     process = CrawlerProcess(settings)
     crawlers: list[tuple[Source, Crawler]] = []
     for index, source in enumerate(sources):
+        own = source_settings(settings, source)
+        if redis_url := settings.get("MIRRORWATCH_REDIS_URL"):
+            run = frontier.join_run(redis_url, source.name, run_id=settings.get("MIRRORWATCH_FRONTIER_RUN") or None,
+                                    ttl=settings.getint("MIRRORWATCH_REDIS_RUN_TTL"))
+            own = frontier.configure(own, run)
         # The first crawler installs the reactor named in the settings (asyncio).
-        crawler = Crawler(ArticleSpider, source_settings(settings, source), init_reactor=index == 0)
+        crawler = Crawler(ArticleSpider, own, init_reactor=index == 0)
         if on_item is not None:
             crawler.signals.connect(
                 lambda item, response=None, spider=None, _name=source.name: on_item(_name),

@@ -18,6 +18,13 @@ Our own settings carry the ``MIRRORWATCH_`` prefix:
     when a fetch looks partial and is re-fetched once before it is recorded: a
     body under 512 bytes, or a text under half the current version's (see
     ``crawler/partial.py``).
+``MIRRORWATCH_REDIS_URL``
+    Redis URL of the shared frontier (``redis://host:6379/0``), or the
+    ``MIRRORWATCH_REDIS`` environment variable; empty (default) crawls alone.
+    See ``crawler.frontier``: the run a worker joins (``MIRRORWATCH_FRONTIER_RUN``,
+    default the source's open run), ``MIRRORWATCH_REDIS_RUN_TTL`` (seconds an
+    abandoned run stays open, 300) and ``MIRRORWATCH_REDIS_STALE_SECONDS`` (how
+    long a silent worker still counts as busy, 300).
 """
 
 import os
@@ -32,6 +39,10 @@ MIRRORWATCH_EXTRACT_WORKERS = int(os.environ.get("MIRRORWATCH_EXTRACT_WORKERS", 
 MIRRORWATCH_RECHECK = "all"
 MIRRORWATCH_PARTIAL_MIN_BYTES = 512
 MIRRORWATCH_PARTIAL_MIN_RATIO = 0.5
+MIRRORWATCH_REDIS_URL = os.environ.get("MIRRORWATCH_REDIS", "")
+MIRRORWATCH_FRONTIER_RUN = ""
+MIRRORWATCH_REDIS_RUN_TTL = 300
+MIRRORWATCH_REDIS_STALE_SECONDS = 300
 
 USER_AGENT = "mirrorwatch/0.1 (+https://pypi.org/project/mirrorwatch/)"
 ROBOTSTXT_OBEY = True
@@ -59,6 +70,11 @@ REDIRECT_MAX_TIMES = 10
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
 
+EXTENSIONS = {
+    # The same AutoThrottle, except that a 304 of a re-check may lower the delay (see crawler/throttle.py).
+    "scrapy.extensions.throttle.AutoThrottle": None,
+    "crawler.throttle.RecheckAutoThrottle": 0,
+}
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.SameOriginMiddleware": 50,
     # Above RedirectMiddleware (600): sees each 3xx response before it is followed.

@@ -68,6 +68,8 @@ class ArticleSpider(scrapy.Spider):
     # -- what to fetch -----------------------------------------------------
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
+        if not self.settings.getbool("MIRRORWATCH_FRONTIER_SEED", True):
+            return  # a worker joining a shared-frontier run: another worker seeded it
         for page in self.known.values():
             # Re-checks only: links are discovered from start pages, sitemaps and feeds.
             if page.url in self.recheck:
