@@ -5,11 +5,13 @@ Each round starts ``mirrorwatch crawl`` on a small, slow site and kills its whol
 (the crawler and its extraction workers) after a random delay; then the SQLite file must pass
 ``PRAGMA integrity_check`` and ``foreign_key_check``, and hold no version without its capture,
 no capture or page whose body hash has no blob, no ``new-version`` capture without a version.
-Set ``MIRRORWATCH_CRASH_SEED`` to replay a run; the seed is printed on failure.
+The same harness kills the scheduler (``mirrorwatch schedule``) together with the crawl it
+started. Set ``MIRRORWATCH_CRASH_SEED`` to replay a run; the seed is printed on failure.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import signal
@@ -195,3 +197,64 @@ def test_an_extraction_worker_that_dies_is_replaced_and_the_crawl_goes_on(site, 
     ws.crawl()  # the next crawl stores what the dead worker took with it
     with sqlite3.connect(ws.db) as conn:
         assert conn.execute("select count(distinct page_id) from version").fetchone()[0] == len(paths)
+
+
+def descendants(pid: int) -> list[int]:
+    """Every living process below ``pid`` (the scheduler's crawl runs in a session of its own)."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as stat:
+                    ppid = int(stat.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(entry))
+    found, todo = [], [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def test_a_scheduler_killed_at_random_moments_loses_nothing(site, ws, slow_site):
+    """The scheduler and the crawl it started die together (a machine that loses power): the
+    archive stays consistent, the next scheduler takes over the dead one's lock, and one
+    ``schedule --once`` completes the rest with each page stored once."""
+    # Every known page is due on every run (recheck_max 1 s), so every run writes captures.
+    ws.source(site, download_delay=0.25, concurrency=1, schedule="2s", recheck_max="1s")
+    rng = random.Random(SEED)
+    env = {**os.environ, "MIRRORWATCH_EXTRACT_WORKERS": "1"}
+    env.pop("MIRRORWATCH_DB", None)
+    env.pop("MIRRORWATCH_SOURCES", None)
+    mid_crawl, before = 0, 0
+    for round_ in range(ROUNDS):
+        scheduler = subprocess.Popen([sys.executable, "-m", "crawler", "schedule", "--lock-ttl", "1"],
+                                     cwd=ws.dir, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                     text=True, start_new_session=True)
+        time.sleep(rng.uniform(0.5, 6.0))
+        assert scheduler.poll() is None, f"seed {SEED}, round {round_}: {scheduler.stderr.read()[-1500:]}"
+        doomed = descendants(scheduler.pid)
+        kill(scheduler)
+        for pid in doomed:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        if ws.db.exists():
+            problems = consistency_problems(ws.db)
+            assert problems == [], f"seed {SEED}, round {round_}: {problems}"
+        written = captures(ws.db)
+        mid_crawl += written > before
+        before = written
+        time.sleep(1.1)  # the dead scheduler's lock goes stale (--lock-ttl 1)
+    assert mid_crawl >= 3, f"seed {SEED}: only {mid_crawl} kills landed while a crawl was writing"
+    time.sleep(2.1)  # the source's 2 s interval has passed since the last run started: it is due
+    once = ws.run("schedule", "--once", "--lock-ttl", "1", "--format", "json")
+    assert [r["status"] for r in json.loads(once.stdout)["runs"]] == ["finished"], f"seed {SEED}"
+    assert consistency_problems(ws.db) == []
+    with sqlite3.connect(ws.db) as conn:
+        versions = conn.execute("select p.url, count(v.id) from page p left join version v on v.page_id = p.id"
+                                " group by p.url order by p.url").fetchall()
+    assert versions == [(site.url + p, 1) for p in slow_site], f"seed {SEED}: a page stored twice or not at all"
