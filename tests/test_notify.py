@@ -229,3 +229,14 @@ def test_a_scheduled_run_with_nothing_due_is_not_a_health_warning():
     assert run_warnings(run(**{"mirrorwatch/recheck/due": 2})) == ["the last crawl fetched no pages"]
     down = run(**{"mirrorwatch/recheck/due": 0, "log_count/ERROR": 2, "downloader/exception_count": 3})
     assert run_warnings(down) == ["the last crawl fetched no pages"]
+
+
+def test_apprise_target_delivers_one_message_through_apprise(receiver):
+    # Apprise's own json:// scheme posts {"title", "message", ...} to a local receiver: the real
+    # Apprise code path, no network beyond 127.0.0.1.
+    hook = receiver()
+    target = NotifyTarget(url=hook.url.replace("http://", "json://"))
+    assert deliver(target, {"title": "mirrorwatch: news run 7", "text": "rewrite 0.49 /articles/tram.html"},
+                   attempts=1)
+    (sent,) = hook.messages
+    assert (sent["title"], sent["message"]) == ("mirrorwatch: news run 7", "rewrite 0.49 /articles/tram.html")
