@@ -144,6 +144,15 @@ def site(make_site) -> Site:
     return make_site()
 
 
+def source_table(site: Site, *, name: str = "test", role: str = "origin", **fields) -> str:
+    """One ``[[source]]`` table for a local site (all of its pages under /articles/ by default)."""
+    fields.setdefault("start_urls", [site.url + "/"])
+    fields.setdefault("allow", ["/articles/"])
+    lines = [f'name = "{name}"', f'role = "{role}"']
+    lines += [f"{key} = {json.dumps(value)}" for key, value in fields.items()]
+    return "[[source]]\n" + "\n".join(lines) + "\n"
+
+
 @dataclass
 class Workspace:
     """A working directory with a sources file and an archive, and the CLI to drive them."""
@@ -162,11 +171,7 @@ class Workspace:
         (self.dir / "sources.toml").write_text(text, encoding="utf-8")
 
     def source(self, site: Site, *, name: str = "test", role: str = "origin", **fields) -> None:
-        fields.setdefault("start_urls", [site.url + "/"])
-        fields.setdefault("allow", ["/articles/"])
-        lines = [f'name = "{name}"', f'role = "{role}"']
-        lines += [f"{key} = {json.dumps(value)}" for key, value in fields.items()]
-        self.sources("[[source]]\n" + "\n".join(lines) + "\n")
+        self.sources(source_table(site, name=name, role=role, **fields))
 
     def run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
         env = {**os.environ, "MIRRORWATCH_EXTRACT_WORKERS": "1"}

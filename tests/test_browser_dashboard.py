@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from storage.changes import CLASSES
-from tests.conftest import IN_CI, PARAGRAPHS
+from tests.conftest import IN_CI, PARAGRAPHS, source_table
 from tests.dashboard_server import dashboard
 
 TRAM = "articles/tram.html"
@@ -54,19 +54,7 @@ def archive_db(make_site, ws) -> tuple[str, dict]:
     blog.index("/" + COPY.removesuffix("index.html"))
     blog.article(COPY, "Tram news " + PLANT, [PARAGRAPHS[0] + " " + PLANT, PARAGRAPHS[1], PARAGRAPHS[2],
                                               PLANT_IMG + " Our readers' thoughts on the tram follow."])
-    ws.sources(f"""
-[[source]]
-name = "gazette"
-role = "origin"
-start_urls = ["{news.url}/"]
-allow = ["/articles/"]
-
-[[source]]
-name = "tram-blog"
-role = "mirror"
-start_urls = ["{blog.url}/"]
-allow = ["/2026/"]
-""")
+    ws.sources(source_table(news, name="gazette") + source_table(blog, name="tram-blog", role="mirror", allow=["/2026/"]))
     ws.run("crawl")
     news.article(TRAM, "Tram line to be extended", [PARAGRAPHS[0], PARAGRAPHS[1].replace("a third", "a half"),
                                                      PARAGRAPHS[2], PARAGRAPHS[3], "Trams will run every six minutes."])

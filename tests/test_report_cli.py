@@ -4,7 +4,7 @@ import json
 import time
 from datetime import UTC, datetime
 
-from tests.conftest import PARAGRAPHS
+from tests.conftest import PARAGRAPHS, source_table
 
 A, B, C, D = (f"/articles/{n}.html" for n in ("tram", "budget", "bridge", "parks"))
 BUDGET = [
@@ -101,19 +101,7 @@ def test_report_lists_new_and_diverged_copies(make_site, ws):
     origin.index(A)
     mirror.article("/articles/copied-tram.html", "Tram line extended", PARAGRAPHS)
     mirror.index("/articles/copied-tram.html")
-    ws.sources(f'''
-[[source]]
-name = "news"
-role = "origin"
-start_urls = ["{origin.url}/"]
-allow = ["/articles/"]
-
-[[source]]
-name = "blog"
-role = "mirror"
-start_urls = ["{mirror.url}/"]
-allow = ["/articles/"]
-''')
+    ws.sources(source_table(origin, name="news") + source_table(mirror, name="blog", role="mirror"))
     ws.run("crawl")
     time.sleep(1.1)
     between = datetime.now(UTC).isoformat(timespec="seconds")

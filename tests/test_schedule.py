@@ -20,7 +20,7 @@ from crawler.schedules import parse_schedule
 from crawler.sources import SourcesError, load_config
 from storage.db import open_engine
 from storage.lock import DatabaseLock, LockHeld
-from tests.conftest import PARAGRAPHS
+from tests.conftest import PARAGRAPHS, source_table
 
 A = "/articles/tram.html"
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
@@ -194,20 +194,7 @@ def test_once_runs_what_is_due_and_exits(make_site, ws):
     for site in (news, blog):
         site.index(A)
         site.article(A, "Tram", PARAGRAPHS)
-    ws.sources(f"""
-[[source]]
-name = "news"
-role = "origin"
-start_urls = ["{news.url}/"]
-allow = ["/articles/"]
-schedule = "1h"
-
-[[source]]
-name = "blog"
-role = "mirror"
-start_urls = ["{blog.url}/"]
-allow = ["/articles/"]
-""")
+    ws.sources(source_table(news, name="news", schedule="1h") + source_table(blog, name="blog", role="mirror"))
     first = ws.json("schedule", "--once")
     assert [(r["source"], r["status"], r["fetched"], r["new_versions"]) for r in first["runs"]] == [
         ("news", "finished", 1, 1)]
