@@ -34,7 +34,8 @@ class Sizes:
     copies: tuple[int, int]  # stored versions, new versions
 
 
-FULL = Sizes(pages=1000, runs=3, memory=(2000, 10_000), growth_pages=1000, recrawls=10, copies=(100_000, 1000))
+# The sizes: 100 unchanged re-crawls of a 1,000-page site (about half an hour of the run).
+FULL = Sizes(pages=1000, runs=3, memory=(2000, 10_000), growth_pages=1000, recrawls=100, copies=(100_000, 1000))
 QUICK = Sizes(pages=300, runs=1, memory=(300, 1500), growth_pages=300, recrawls=4, copies=(10_000, 200))
 
 Row = tuple[str, str, str, str]  # measure, figure, target, verdict
@@ -138,10 +139,13 @@ def main() -> None:
     parser.add_argument("--only", choices=["crawl", "memory", "quality", "growth", "copies"], action="append",
                         help="run only these parts (repeatable)")
     parser.add_argument("--runs", type=int, help="runs of the first crawl and re-crawls (median)")
+    parser.add_argument("--recrawls", type=int, help="unchanged re-crawls for the database growth (full: 100)")
     args = parser.parse_args()
     sizes = QUICK if args.quick else FULL
     if args.runs:
         sizes = dataclasses.replace(sizes, runs=args.runs)
+    if args.recrawls:
+        sizes = dataclasses.replace(sizes, recrawls=args.recrawls)
     parts = args.only or ["crawl", "memory", "quality", "growth", "copies"]
     started = time.perf_counter()
     rows: list[Row] = []
