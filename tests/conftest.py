@@ -10,11 +10,14 @@ from __future__ import annotations
 import html
 import json
 import os
+import shutil
 import subprocess
 import sys
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from importlib.resources import files
 from pathlib import Path
 
 import pytest
@@ -198,3 +201,16 @@ def ws(tmp_path) -> Workspace:
     d = tmp_path / "ws"
     d.mkdir()
     return Workspace(d)
+
+
+@contextmanager
+def demo_sites(tmp: Path) -> Iterator[tuple[Workspace, SiteServer, SiteServer]]:
+    """The bundled demo sites (the seed article's news site and blog) copied into ``tmp`` and
+    served, with a workspace whose sources file names them; yields (ws, origin, blog)."""
+    from crawler.demo.run import SOURCES
+
+    shutil.copytree(files("crawler.demo") / "sites", tmp / "sites")
+    ws = Workspace(tmp)
+    with SiteServer(tmp / "sites" / "origin") as origin, SiteServer(tmp / "sites" / "blog") as blog:
+        ws.sources(SOURCES.format(origin=origin.url, blog=blog.url))
+        yield ws, origin, blog

@@ -4,14 +4,9 @@ The demo sites (``crawler/demo/sites``) hold the seed article on a news site
 and its excerpt on a WordPress-style blog, with realistic page furniture.
 """
 
-import shutil
-from importlib.resources import files
-
 import pytest
 
-from crawler.demo.run import SOURCES
-from crawler.demo.server import SiteServer
-from tests.conftest import shared_path
+from tests.conftest import demo_sites, shared_path
 
 SEED_ORIGIN = "/articles/russian-belarusian-relations-back-to-being-brothers.html"
 SEED_COPY = "/2020/08/18/russian-belarusian-relations-back-to-being-brothers-crimea-2-0-is-unlikely/"
@@ -24,13 +19,7 @@ SHARED = [
 
 @pytest.fixture(scope="module")
 def crawled(tmp_path_factory):
-    from tests.conftest import Workspace
-
-    tmp = tmp_path_factory.mktemp("seed")
-    shutil.copytree(files("crawler.demo") / "sites", tmp / "sites")
-    ws = Workspace(tmp)
-    with SiteServer(tmp / "sites" / "origin") as origin, SiteServer(tmp / "sites" / "blog") as blog:
-        ws.sources(SOURCES.format(origin=origin.url, blog=blog.url))
+    with demo_sites(tmp_path_factory.mktemp("seed")) as (ws, origin, blog):
         data = ws.json("crawl")
         yield ws, origin.url, blog.url, data
 

@@ -10,10 +10,8 @@ import gzip
 import hashlib
 import io
 import json
-import shutil
 import sqlite3
 from datetime import UTC, datetime, timedelta
-from importlib.resources import files
 
 import pytest
 from sqlalchemy import select
@@ -21,22 +19,18 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from crawler.demo.run import CORRECTION, EDIT_NEW, EDIT_OLD, EDITED, SEED_COPY, SEED_ORIGIN, SOURCES
-from crawler.demo.server import SiteServer
+from crawler.demo.run import CORRECTION, EDIT_NEW, EDIT_OLD, EDITED, SEED_COPY, SEED_ORIGIN
 from storage.archive import Archive
 from storage.models import Capture
 from storage.types import Extracted, Fetch
-from tests.conftest import PARAGRAPHS, Workspace, article_html
+from tests.conftest import PARAGRAPHS, Workspace, article_html, demo_sites
 
 
 @pytest.fixture(scope="module")
 def crawled(tmp_path_factory):
     """The demo sites crawled, one article edited, crawled again, exported as WARC."""
     tmp = tmp_path_factory.mktemp("warc")
-    shutil.copytree(files("crawler.demo") / "sites", tmp / "sites")
-    ws = Workspace(tmp)
-    with SiteServer(tmp / "sites" / "origin") as origin, SiteServer(tmp / "sites" / "blog") as blog:
-        ws.sources(SOURCES.format(origin=origin.url, blog=blog.url))
+    with demo_sites(tmp) as (ws, origin, blog):
         ws.crawl()
         edited = tmp / "sites" / "origin" / EDITED
         html = edited.read_text(encoding="utf-8").replace(EDIT_OLD, EDIT_NEW)
