@@ -47,7 +47,7 @@ from scrapy.exceptions import DropItem
 from scrapy.utils.defer import deferred_from_coro
 from sqlalchemy.exc import SQLAlchemyError
 
-from crawler.extraction import extract
+from crawler.extract_job import extract, start_worker
 from crawler.items import PageFetched
 from crawler.partial import PartialCheck
 from storage.archive import Archive
@@ -73,7 +73,7 @@ class _SharedPool:
         self.workers = workers
         if self.pool is None:
             # spawn, not fork: forking a process that runs a reactor and threads is unsafe.
-            self.pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+            self.pool = _new_pool(workers)
         self.users += 1
         return self.pool
 
@@ -82,7 +82,7 @@ class _SharedPool:
         items that were in the broken pool call this too, and get the same new pool."""
         if self.pool is broken:
             broken.shutdown(wait=False, cancel_futures=True)
-            self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
+            self.pool = _new_pool(self.workers)
         return self.pool
 
     def release(self) -> None:
@@ -90,6 +90,11 @@ class _SharedPool:
         if self.users == 0 and self.pool is not None:
             self.pool.shutdown(wait=True, cancel_futures=True)
             self.pool = None
+
+
+def _new_pool(workers: int) -> ProcessPoolExecutor:
+    # Its processes start with the first page to extract: a re-crawl answered by 304s starts none.
+    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), initializer=start_worker)
 
 
 _POOL = _SharedPool()
@@ -189,9 +194,10 @@ class ArchivePipeline:
             return item
         extracted = None
         if item.status == 200 and item.body is not None:
-            if await self._in_writer(self.archive.needs_extraction, item.url, item.body):
+            prior = await self._in_writer(self.archive.prior, item.url, item.body)
+            if not prior.same_body:
                 extracted = await self._extract(item)
-                await self._confirm_whole(item, extracted)
+                self._confirm_whole(item, extracted, prior.current_chars)
             else:
                 self.stats.inc_value("mirrorwatch/extract/skipped_same_body")
         self.confirming.discard(item.url)
@@ -203,11 +209,10 @@ class ArchivePipeline:
             log.info("%s: version %s", recorded.page_url, recorded.version_number)
         return item
 
-    async def _confirm_whole(self, item: PageFetched, extracted) -> None:
+    def _confirm_whole(self, item: PageFetched, extracted, current_chars: int | None) -> None:
         """Re-fetch a page whose fetch looks partial, once, instead of recording it now."""
         if item.body is None:  # extraction failed: an error capture, not a partial page
             return
-        current_chars = await self._in_writer(self.archive.current_chars, item.url)
         reason = self.partial.reason(len(item.body), extracted, current_chars)
         if reason is None:
             return
@@ -229,7 +234,7 @@ class ArchivePipeline:
         started = time.perf_counter()
         pool = self.pool
         try:
-            return await asyncio.wrap_future(pool.submit(extract, item.body, url=item.url, encoding=item.encoding))
+            return await asyncio.wrap_future(pool.submit(extract, item.body, item.url, item.encoding))
         except BrokenProcessPool as exc:  # the rest of the crawl needs workers that live
             log.warning("%s: the extraction worker died (%r); starting new workers", item.url, exc)
             self.pool = _POOL.replace(pool)

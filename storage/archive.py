@@ -29,12 +29,13 @@ from sqlalchemy.orm import Session
 
 from storage import copies
 from storage.changes import ChangeClass, classify
+from storage.copy_index import SourceRef
 from storage.db import insert_ignore, open_engine, session_factory
 from storage.errors import StorageError
 from storage.history import change_summary
 from storage.models import Blob, Capture, CrawlRun, Page, PageAlias, Source, Version
 from storage.normalize import normalize_text, normalize_url, text_sha256
-from storage.queries import Queries
+from storage.queries import CurrentRow, Queries
 from storage.recheck import OLD_INTERVAL, RecheckLimits, listed_unchanged, next_due, published_at
 from storage.types import Extracted, Fetch, KnownPage, utcnow
 
@@ -44,6 +45,14 @@ GONE_STATUSES = frozenset({404, 410})
 # Captures that saw the page as it is (its last good look, for the listing date check).
 SEEN_OUTCOMES = ("new-version", "unchanged", "not-modified")
 RETRIES = 5
+
+
+@dataclass(frozen=True)
+class Prior:
+    """What the archive holds of a page before a fetch of it is recorded."""
+
+    same_body: bool  # the body last stored for the page, which has a version: no extraction needed
+    current_chars: int | None  # length of the current text; None while the page has no version
 
 
 @dataclass(frozen=True)
@@ -62,6 +71,7 @@ class Archive(Queries):
     def __init__(self, engine: Engine):
         self.engine = engine
         self.session = session_factory(engine)
+        self._sources: dict[str | int, SourceRef] = {}  # by name and id: the write path needs them
 
     @classmethod
     def open(cls, url: str | None) -> Archive:
@@ -70,6 +80,7 @@ class Archive(Queries):
     # -- sources and runs --------------------------------------------------
 
     def ensure_source(self, name: str, *, role: str, origin: str) -> None:
+        self._sources.clear()
         with self.session.begin() as s:
             # Crawler processes of one source may start together: insert, or find the other's row.
             insert_ignore(s, Source, [{"name": name, "role": role, "origin": origin, "created_at": utcnow()}])
@@ -131,13 +142,21 @@ class Archive(Queries):
                 due.append(page)
         return due, skipped
 
+    def prior(self, url: str, body: bytes) -> Prior:
+        """What the archive holds of a page before this body of it is recorded (two light
+        queries: the crawl asks this of every page it fetches)."""
+        with self.session() as s:
+            found = self._find_page_row(s, normalize_url(url))
+            if found is None:
+                return Prior(same_body=False, current_chars=None)
+            page_id, body_sha = found
+            chars = s.scalar(select(func.length(Version.text)).where(Version.page_id == page_id)
+                             .order_by(Version.number.desc()).limit(1))
+            return Prior(same_body=chars is not None and body_sha == _sha256(body), current_chars=chars)
+
     def needs_extraction(self, url: str, body: bytes) -> bool:
         """False when the body is the one last stored for this page and a version exists."""
-        with self.session() as s:
-            page = self._find_page(s, normalize_url(url))
-            if page is None or page.body_sha256 != _sha256(body):
-                return True
-            return self._current(s, page) is None
+        return not self.prior(url, body).same_body
 
     # -- the write path ----------------------------------------------------
 
@@ -181,18 +200,17 @@ class Archive(Queries):
             )
             s.add(capture)
             page.last_fetched_at = fetch.fetched_at
-            result = self._classify(s, page, capture, fetch, extracted)
+            current = self._current_row(s, page.id)
+            result = self._classify(s, page, capture, fetch, extracted, current)
             capture.outcome = result.outcome
-            published = extracted.published if extracted is not None else s.scalar(
-                select(Version.published).where(Version.page_id == page.id)
-                .order_by(Version.number.desc()).limit(1))
+            published = extracted.published if extracted is not None else (current.published if current else None)
             page.next_due_at = next_due(
                 fetch.fetched_at, born=published_at(published) or page.first_seen_at,
                 changed=result.outcome == "new-version" and (result.version_number or 0) > 1, limits=recheck)
             return result
 
-    def _classify(self, s: Session, page: Page, capture: Capture, fetch: Fetch, extracted) -> Recorded:
-        current = self._current(s, page)
+    def _classify(self, s: Session, page: Page, capture: Capture, fetch: Fetch, extracted,
+                  current: CurrentRow | None) -> Recorded:
         if fetch.status == 304:
             capture.version_id = current.id if current else None
             return Recorded("not-modified", page.url, current.number if current else None)
@@ -223,7 +241,8 @@ class Archive(Queries):
             capture.version_id = current.id
             return Recorded("unchanged", page.url, current.number)
         s.flush()  # the capture needs its id
-        version = self._new_version(s, page, capture, current, extracted, digest)
+        parent = s.get(Version, current.id) if current is not None else None
+        version = self._new_version(s, page, capture, parent, extracted, digest)
         capture.version_id = version.id
         reverts = s.get(Version, version.reverts_to_id) if version.reverts_to_id else None
         return Recorded("new-version", page.url, version.number, reverts.number if reverts else None)
@@ -266,8 +285,18 @@ class Archive(Queries):
         )
         s.add(version)
         s.flush()
-        copies.match_page(s, page.id, copies.index_version(s, page, version, s.get(Source, page.source_id)))
+        source = self._source_ref(s, page.source_id)
+        copies.match_page(s, page.id, copies.index_version(s, page, version, source))
         return version
+
+    def _source_ref(self, s: Session, key: str | int) -> SourceRef:
+        """A source by name or id, read once per archive (``ensure_source`` forgets them)."""
+        if key not in self._sources:
+            source = s.scalar(select(Source).where(Source.name == key if isinstance(key, str) else Source.id == key))
+            if source is None:
+                raise StorageError(f"unknown source {key!r}")
+            self._sources[source.name] = self._sources[source.id] = SourceRef(source.id, source.name, source.role)
+        return self._sources[key]
 
     @staticmethod
     def change_class(s: Session, parent: Version, capture: Capture, extracted: Extracted,
@@ -291,7 +320,7 @@ class Archive(Queries):
         url = normalize_url(fetch.url)
         page = self._find_page(s, url)
         if page is None:
-            insert_ignore(s, Page, [{"source_id": self._source_id(s, fetch.source), "url": url,
+            insert_ignore(s, Page, [{"source_id": self._source_ref(s, fetch.source).id, "url": url,
                                      "first_seen_at": fetch.fetched_at}])
             page = s.scalar(select(Page).where(Page.url == url))
         if fetch.listed_modified:
@@ -330,7 +359,7 @@ class Archive(Queries):
             return copies.refresh_links(s, self._source_id(s, source))
 
 
-def _retitled(version: Version, extracted: Extracted) -> bool:
+def _retitled(version: Version | CurrentRow, extracted: Extracted) -> bool:
     return normalize_text(version.title or "") != normalize_text(extracted.title or "")
 
 

@@ -6,7 +6,7 @@ session factory (``self.session``). Lookups resolve a URL through its aliases.
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import Row, bindparam, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from storage import copies
@@ -16,6 +16,15 @@ from storage.models import Blob, Capture, CopyLink, CrawlRun, Page, PageAlias, S
 from storage.normalize import normalize_url
 
 OUTCOMES = ("new-version", "unchanged", "not-modified", "gone", "error")
+
+_page, _alias, _version = Page.__table__.c, PageAlias.__table__.c, Version.__table__.c
+# Core statements built once: the write path runs them for every fetch.
+_PAGE_ROW = select(_page.id, _page.body_sha256).where(_page.url == bindparam("url"))
+_ALIAS_ROW = (select(_page.id, _page.body_sha256).join_from(Page.__table__, PageAlias.__table__)
+              .where(_alias.url == bindparam("url")))
+_CURRENT_ROW = (select(_version.id, _version.number, _version.text_sha256, _version.title, _version.published)
+                .where(_version.page_id == bindparam("page_id")).order_by(_version.number.desc()).limit(1))
+CurrentRow = Row  # (id, number, text_sha256, title, published) of a page's current version
 
 
 class Queries:
@@ -27,6 +36,17 @@ class Queries:
         if page is None:
             page = s.scalar(select(Page).join(PageAlias).where(PageAlias.url == url))
         return page
+
+    @staticmethod
+    def _find_page_row(s: Session, url: str) -> Row | None:
+        """(id, body_sha256) of the page stored under this URL or alias, without loading it."""
+        conn = s.connection()
+        return conn.execute(_PAGE_ROW, {"url": url}).first() or conn.execute(_ALIAS_ROW, {"url": url}).first()
+
+    @staticmethod
+    def _current_row(s: Session, page_id: int) -> CurrentRow | None:
+        """The few columns of the current version that deciding on a fetch needs."""
+        return s.connection().execute(_CURRENT_ROW, {"page_id": page_id}).first()
 
     @staticmethod
     def _current(s: Session, page: Page) -> Version | None:
@@ -48,15 +68,6 @@ class Queries:
             if page is None:
                 raise UnknownPage(f"no page in the archive for {url}")
             return page
-
-    def current_chars(self, url: str) -> int | None:
-        """Length of the page's current text; None when it has no version yet."""
-        with self.session() as s:
-            page = self._find_page(s, normalize_url(url))
-            if page is None:
-                return None
-            return s.scalar(select(func.length(Version.text)).where(Version.page_id == page.id)
-                            .order_by(Version.number.desc()).limit(1))
 
     def versions(self, url: str) -> list[Version]:
         page = self.page(url)

@@ -58,6 +58,21 @@ def test_same_body_needs_no_extraction_and_is_unchanged(archive):
     assert (r.outcome, r.version_number) == ("unchanged", 1)
 
 
+def test_prior_tells_the_crawl_what_it_needs_before_extracting(archive):
+    from storage.archive import Prior
+
+    assert archive.prior(URL, b"<html>v1</html>") == Prior(same_body=False, current_chars=None)
+    archive.record(fetch(b"<html>v1</html>"), extracted(V1))
+    chars = len("\n".join(V1))
+    assert archive.prior(URL, b"<html>v1</html>") == Prior(same_body=True, current_chars=chars)
+    assert archive.prior(URL, b"<html>v2</html>") == Prior(same_body=False, current_chars=chars)
+    # Through an alias too (a redirect's source URL), and a body with no main text has no version.
+    archive.record(fetch(b"<html>v1</html>", url=URL, minutes=1, aliases=((URL + "-old", "redirect"),)))
+    assert archive.prior(URL + "-old", b"<html>v1</html>").same_body
+    archive.record(fetch(b"<html>empty</html>", url=URL + "-empty"), extracted([]))
+    assert archive.prior(URL + "-empty", b"<html>empty</html>") == Prior(same_body=False, current_chars=None)
+
+
 def test_new_body_without_extraction_is_refused(archive):
     archive.record(fetch(b"<html>v1</html>"), extracted(V1))
     with pytest.raises(StorageError, match="needs an extraction"):
