@@ -19,7 +19,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from crawler.extraction import extract
+from crawler.extract_job import extract, start_worker
 from storage.types import Extracted
 
 T = TypeVar("T")
@@ -59,11 +59,11 @@ def extract_in_order(items: Iterable[T], job: Callable[[T], Job | None], *,
     workers = workers or default_workers()
     window: deque[tuple[T, Future | None]] = deque()
     # spawn, not fork: the parent may hold database connections and threads.
-    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), initializer=start_worker)
     try:
         for item in items:
             wanted = job(item)
-            future = pool.submit(extract, wanted.body, url=wanted.url, encoding=wanted.encoding) if wanted else None
+            future = pool.submit(extract, wanted.body, wanted.url, wanted.encoding) if wanted else None
             window.append((item, future))
             if len(window) >= workers * WINDOW_PER_WORKER:
                 yield _result(*window.popleft())

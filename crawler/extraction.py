@@ -16,13 +16,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
-from html import unescape
-from urllib.parse import urljoin, urlsplit
 import trafilatura
 from trafilatura.settings import use_config
 
 from crawler.charset import decode_html
+from crawler.markup import absolute, canonical_link, outbound_links
 from storage.types import Extracted
 
 EXTRACTOR = "trafilatura"
@@ -49,13 +47,6 @@ _CONFIG.set("DEFAULT", "EXTRACTION_TIMEOUT", "0")
 _CONFIG.set("DEFAULT", "MIN_EXTRACTED_SIZE", "1")
 _CONFIG.set("DEFAULT", "MIN_OUTPUT_SIZE", "1")
 
-_CANONICAL = re.compile(
-    r"""<link\b[^>]*\brel\s*=\s*["']?canonical["']?[^>]*>""", re.IGNORECASE
-)
-_HREF = re.compile(r"""\bhref\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
-_ANCHOR_HREF = re.compile(r"""<a\b[^>]*?\bhref\s*=\s*["']([^"'#][^"']*)["']""", re.IGNORECASE)
-MAX_LINKS = 300
-
 
 def extract(html: str | bytes, *, url: str | None = None, encoding: str | None = None) -> Extracted:
     """Extract the main text and metadata of one page.
@@ -80,7 +71,7 @@ def extract(html: str | bytes, *, url: str | None = None, encoding: str | None =
         config=_CONFIG,
     )
     if doc is None:
-        return _extracted(canonical_url=_absolute(canonical_link(html), url))
+        return _extracted(canonical_url=absolute(canonical_link(html), url))
     data = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
     raw = data.get("raw_text") or data.get("text") or ""
     paragraphs = tuple(p for p in (line.strip() for line in (data.get("text") or raw).split("\n")) if p)
@@ -90,52 +81,10 @@ def extract(html: str | bytes, *, url: str | None = None, encoding: str | None =
         published=_clean(data.get("date")),
         site_name=_clean(data.get("sitename")),
         language=_clean(data.get("language")),
-        canonical_url=_absolute(canonical_link(html), url),
+        canonical_url=absolute(canonical_link(html), url),
         paragraphs=paragraphs,
         links=outbound_links(html, url=url),
     )
-
-
-def canonical_link(html: str) -> str | None:
-    """The ``<link rel=canonical>`` href of a page, as written (maybe relative)."""
-    for tag in _CANONICAL.findall(html[:200_000]):
-        href = _HREF.search(tag)
-        if href:
-            return href.group(1).strip() or None
-    return None
-
-
-def outbound_links(html: str, *, url: str | None) -> tuple[str, ...]:
-    """Absolute links to other sites (scheme, host or port differ), in page order.
-
-    A link from a copy to its original is a declared attribution, wherever it sits.
-    """
-    if not url:
-        return ()
-    here = _origin(url)
-    seen: dict[str, None] = {}
-    for href in _ANCHOR_HREF.findall(html):
-        target = _absolute(unescape(href.strip()), url)
-        if target and target.startswith(("http://", "https://")) and _origin(target) != here:
-            seen.setdefault(target, None)
-            if len(seen) >= MAX_LINKS:
-                break
-    return tuple(seen)
-
-
-def _absolute(href: str | None, base: str | None) -> str | None:
-    if not href:
-        return None
-    return urljoin(base, href) if base else href
-
-
-def _origin(url: str) -> tuple[str, str, int | None]:
-    parts = urlsplit(url)
-    try:
-        port = parts.port
-    except ValueError:
-        port = None
-    return parts.scheme, (parts.hostname or ""), port or {"http": 80, "https": 443}.get(parts.scheme)
 
 
 def _clean(value: object) -> str | None:

@@ -14,9 +14,11 @@ this crawl's sitemap or feed dates it after its last capture.
 
 from __future__ import annotations
 
+import codecs
 import re
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
+from html import unescape
 
 import scrapy
 from scrapy.http import Response, TextResponse
@@ -26,6 +28,7 @@ from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
 from crawler.fetchcheck import body_problem, failure_reason, is_fetch_failure
 from crawler.items import PageFetched
+from crawler.markup import canonical_link, canonical_link_in
 from crawler.sources import Source, load_sources
 from storage.normalize import normalize_url, origin_of
 from storage.recheck import listed_unchanged
@@ -205,8 +208,8 @@ class ArticleSpider(scrapy.Spider):
         ]
         canonical = None
         if isinstance(response, TextResponse) and response.status == 200:
-            href = response.xpath("//link[@rel='canonical']/@href").get()
-            canonical = normalize_url(response.urljoin(href)) if href else None
+            href = _canonical_href(response)
+            canonical = normalize_url(response.urljoin(unescape(href))) if href else None
         if canonical and canonical != url and origin_of(canonical) == self.source.origin:
             aliases.append((canonical, "canonical"))
         headers = response.headers
@@ -253,6 +256,18 @@ class ArticleSpider(scrapy.Spider):
             error=failure_reason(failure, max_size=self.crawler.settings.getint("DOWNLOAD_MAXSIZE"))[:1000],
             headers=header_list(response.headers) if response is not None else [],
         )
+
+
+def _canonical_href(response: TextResponse) -> str | None:
+    """The page's canonical link, found by a regex on the raw body: decoding the page and
+    parsing it into a tree would cost more than the rest of its handling here."""
+    if codecs.lookup(response.encoding).name in _ASCII_UNSAFE:
+        return canonical_link(response.text)
+    return canonical_link_in(response.body, response.encoding)
+
+
+_ASCII_UNSAFE = {codecs.lookup(name).name for name in ("utf-16", "utf-16-le", "utf-16-be", "utf-32",
+                                                       "utf-32-le", "utf-32-be", "utf-7", "cp037")}
 
 
 def header_list(headers) -> list[tuple[str, str]]:

@@ -6,7 +6,7 @@ import os
 from crawler.extraction import extract
 
 
-def extract_or_die(html, *, url=None, encoding=None):
+def extract_or_die(html, url=None, encoding=None):
     if url and "crash" in url:
         os._exit(1)
     return extract(html, url=url, encoding=encoding)

@@ -1,0 +1,72 @@
+"""Cheap scans of raw HTML with regular expressions, for what needs no parsed tree:
+the ``rel=canonical`` link and the links to other sites. The spider runs them on the
+reactor thread for every page, where parsing the page into a tree would cost more
+than the rest of its handling; extraction runs them in its workers.
+"""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+from urllib.parse import urljoin, urlsplit
+
+_CANONICAL = re.compile(
+    r"""<link\b[^>]*\brel\s*=\s*["']?canonical["']?[^>]*>""", re.IGNORECASE
+)
+_HREF = re.compile(r"""\bhref\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
+_CANONICAL_BYTES = re.compile(_CANONICAL.pattern.encode(), re.IGNORECASE)
+_HREF_BYTES = re.compile(_HREF.pattern.encode(), re.IGNORECASE)
+_ANCHOR_HREF = re.compile(r"""<a\b[^>]*?\bhref\s*=\s*["']([^"'#][^"']*)["']""", re.IGNORECASE)
+MAX_LINKS = 300
+
+
+def canonical_link(html: str) -> str | None:
+    """The ``<link rel=canonical>`` href of a page, as written (maybe relative)."""
+    for tag in _CANONICAL.findall(html[:200_000]):
+        href = _HREF.search(tag)
+        if href:
+            return href.group(1).strip() or None
+    return None
+
+
+def canonical_link_in(body: bytes, encoding: str) -> str | None:
+    """``canonical_link`` of an undecoded body, in an encoding that keeps ASCII as ASCII
+    (UTF-8, Latin-1, ...): only the href is decoded, not the page."""
+    for tag in _CANONICAL_BYTES.findall(body[:200_000]):
+        href = _HREF_BYTES.search(tag)
+        if href:
+            return href.group(1).decode(encoding, errors="replace").strip() or None
+    return None
+
+
+def outbound_links(html: str, *, url: str | None) -> tuple[str, ...]:
+    """Absolute links to other sites (scheme, host or port differ), in page order.
+
+    A link from a copy to its original is a declared attribution, wherever it sits.
+    """
+    if not url:
+        return ()
+    here = _origin(url)
+    seen: dict[str, None] = {}
+    for href in _ANCHOR_HREF.findall(html):
+        target = absolute(unescape(href.strip()), url)
+        if target and target.startswith(("http://", "https://")) and _origin(target) != here:
+            seen.setdefault(target, None)
+            if len(seen) >= MAX_LINKS:
+                break
+    return tuple(seen)
+
+
+def absolute(href: str | None, base: str | None) -> str | None:
+    if not href:
+        return None
+    return urljoin(base, href) if base else href
+
+
+def _origin(url: str) -> tuple[str, str, int | None]:
+    parts = urlsplit(url)
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    return parts.scheme, (parts.hostname or ""), port or {"http": 80, "https": 443}.get(parts.scheme)
