@@ -25,6 +25,10 @@ Our own settings carry the ``MIRRORWATCH_`` prefix:
     default the source's open run), ``MIRRORWATCH_REDIS_RUN_TTL`` (seconds an
     abandoned run stays open, 300) and ``MIRRORWATCH_REDIS_STALE_SECONDS`` (how
     long a silent worker still counts as busy, 300).
+``MIRRORWATCH_GC_INTERVAL``
+    seconds between two full garbage collections during a crawl (2; 0 leaves it
+    to Python): dead responses in reference cycles are otherwise kept for long
+    (see ``crawler/memory.py``).
 """
 
 import os
@@ -43,6 +47,7 @@ MIRRORWATCH_REDIS_URL = os.environ.get("MIRRORWATCH_REDIS", "")
 MIRRORWATCH_FRONTIER_RUN = ""
 MIRRORWATCH_REDIS_RUN_TTL = 300
 MIRRORWATCH_REDIS_STALE_SECONDS = 300
+MIRRORWATCH_GC_INTERVAL = 2.0
 
 USER_AGENT = "mirrorwatch/0.1 (+https://pypi.org/project/mirrorwatch/)"
 ROBOTSTXT_OBEY = True
@@ -74,6 +79,7 @@ EXTENSIONS = {
     # The same AutoThrottle, except that a 304 of a re-check may lower the delay (see crawler/throttle.py).
     "scrapy.extensions.throttle.AutoThrottle": None,
     "crawler.throttle.RecheckAutoThrottle": 0,
+    "crawler.memory.CollectGarbage": 0,
 }
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.SameOriginMiddleware": 50,

@@ -1,0 +1,69 @@
+"""What keeps a crawl's per-page cost and memory down, each checked on its own:
+no extractor in the crawl process, the canonical link found without decoding the
+page, and dead responses collected while the crawl runs."""
+
+from __future__ import annotations
+
+import gc
+import subprocess
+import sys
+import weakref
+
+import pytest
+from scrapy.exceptions import NotConfigured
+from scrapy.http import HtmlResponse
+from scrapy.utils.test import get_crawler
+from twisted.internet import task
+
+from crawler.memory import CollectGarbage
+from crawler.spiders.article import _canonical_href
+
+
+def test_the_crawl_process_never_imports_the_extractor():
+    # trafilatura and its parsers (some 30 MB) belong in the extraction workers only.
+    code = ("import sys, crawler.cli, crawler.runner, crawler.pipelines, crawler.spiders.article, "
+            "crawler.extract_pool; print(sorted(m for m in ('trafilatura', 'justext', 'htmldate') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "latin-1", "utf-16"])
+def test_canonical_link_read_from_the_raw_body_in_any_encoding(encoding):
+    html = ('<html><head><title>Caf\u00e9</title><LINK href="/news/caf\u00e9?a=1&amp;b=2" '
+            'rel="canonical"></head><body>x</body></html>')
+    response = HtmlResponse("https://example.org/a", body=html.encode(encoding), encoding=encoding)
+    assert _canonical_href(response) == "/news/caf\u00e9?a=1&amp;b=2"  # the spider unescapes it
+    response = HtmlResponse("https://example.org/a", body="<html><p>none</p></html>".encode(encoding),
+                            encoding=encoding)
+    assert _canonical_href(response) is None
+
+
+def test_dead_responses_in_reference_cycles_are_collected_while_the_crawl_runs():
+    crawler = get_crawler(settings_dict={"MIRRORWATCH_GC_INTERVAL": 2})
+    extension = CollectGarbage.from_crawler(crawler)
+    extension.loop.clock = clock = task.Clock()
+    was_enabled = gc.isenabled()
+    gc.disable()  # only the extension may collect in this test
+    try:
+        extension.spider_opened(None)
+        response = HtmlResponse("https://example.org/a", body=b"<html>" + b"x" * 100_000)
+        holder = {"response": response}
+        holder["self"] = holder  # a cycle, as Deferreds and failures make them
+        dead = weakref.ref(response)
+        del response, holder
+        assert dead() is not None  # reference counting alone cannot free it
+        clock.advance(2)
+        assert dead() is None
+    finally:
+        extension.spider_closed(None)
+        if was_enabled:
+            gc.enable()
+
+
+def test_collection_is_on_by_default_and_can_be_turned_off():
+    from crawler import settings
+
+    assert settings.EXTENSIONS["crawler.memory.CollectGarbage"] is not None
+    assert settings.MIRRORWATCH_GC_INTERVAL > 0
+    with pytest.raises(NotConfigured):
+        CollectGarbage.from_crawler(get_crawler(settings_dict={"MIRRORWATCH_GC_INTERVAL": 0}))
