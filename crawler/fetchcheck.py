@@ -22,6 +22,8 @@ from scrapy.exceptions import (DownloadCancelledError, DownloadFailedError, Down
 from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 
+from crawler.markup import ascii_compatible
+
 # First bytes of formats that are never an HTML page, whatever the Content-Type says.
 MAGIC = {
     b"%PDF-": "PDF",
@@ -38,6 +40,11 @@ MAGIC = {
 # A soft 404: a short page whose title or first heading says the page does not exist.
 _NOT_FOUND = re.compile(r"\b(404|not found|page (?:does not|doesn't) exist|no longer available)\b", re.IGNORECASE)
 SOFT_404_MAX_CHARS = 600
+# Only a page whose first title or first h1 holds one of these words can be a soft 404:
+# any other page is not parsed for the check (a parse costs more than the rest of its handling).
+_NOT_FOUND_WORDS = re.compile(rb"404|found|exist|available", re.IGNORECASE)
+_TITLE_OR_H1 = re.compile(rb"<(title|h1)\b", re.IGNORECASE)
+_LOOK_AHEAD = 1000  # bytes after the tag searched for those words (the tag's text and then some)
 
 # Scrapy's IgnoreRequest messages that mean "this page could not be fetched".
 _FAILED_REFUSALS = ("max redirections reached", "DOWNLOAD_MAXSIZE")
@@ -54,7 +61,7 @@ def body_problem(response: Response) -> str | None:
         if head.startswith(magic):
             declared = response.headers.get(b"Content-Type", b"").decode("latin-1").split(";")[0].strip()
             return f"not an HTML page: looks like {kind} (sent as {declared or 'no content type'})"
-    if isinstance(response, TextResponse):
+    if isinstance(response, TextResponse) and _may_say_not_found(response):
         title = " ".join(response.xpath("normalize-space(//title)").getall()[:1])
         heading = response.xpath("normalize-space((//h1)[1])").get() or ""
         if _NOT_FOUND.search(title) or _NOT_FOUND.search(heading):
@@ -62,6 +69,24 @@ def body_problem(response: Response) -> str | None:
             if len(text) <= SOFT_404_MAX_CHARS:
                 return f"soft 404: the page says {(title or heading)[:100]!r}"
     return None
+
+
+def _may_say_not_found(response: TextResponse) -> bool:
+    """False when neither the first <title> nor the first <h1> can say "not found", read
+    on the raw body; True when they might, or when the body cannot be read undecoded."""
+    if not ascii_compatible(response.encoding):
+        return True
+    body, seen = response.body, set()
+    for tag in _TITLE_OR_H1.finditer(body):
+        name = tag.group(1).lower()
+        if name in seen:
+            continue
+        if _NOT_FOUND_WORDS.search(body, tag.end(), tag.end() + _LOOK_AHEAD):
+            return True
+        seen.add(name)
+        if len(seen) == 2:
+            break
+    return False
 
 
 def is_fetch_failure(failure) -> bool:

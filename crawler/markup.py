@@ -6,6 +6,7 @@ than the rest of its handling; extraction runs them in its workers.
 
 from __future__ import annotations
 
+import codecs
 import re
 from html import unescape
 from urllib.parse import urljoin, urlsplit
@@ -18,6 +19,18 @@ _CANONICAL_BYTES = re.compile(_CANONICAL.pattern.encode(), re.IGNORECASE)
 _HREF_BYTES = re.compile(_HREF.pattern.encode(), re.IGNORECASE)
 _ANCHOR_HREF = re.compile(r"""<a\b[^>]*?\bhref\s*=\s*["']([^"'#][^"']*)["']""", re.IGNORECASE)
 MAX_LINKS = 300
+# Encodings in which ASCII text is not ASCII bytes: their markup cannot be found undecoded.
+_ASCII_UNSAFE = {codecs.lookup(name).name for name in ("utf-16", "utf-16-le", "utf-16-be", "utf-32",
+                                                       "utf-32-le", "utf-32-be", "utf-7", "cp037")}
+
+
+def ascii_compatible(encoding: str | None) -> bool:
+    """True when ``encoding`` writes ASCII as ASCII bytes (UTF-8, Latin-1, Shift JIS, ...),
+    so that tags and attributes can be searched for in the raw body."""
+    try:
+        return codecs.lookup(encoding or "").name not in _ASCII_UNSAFE
+    except LookupError:
+        return False
 
 
 def canonical_link(html: str) -> str | None:

@@ -67,3 +67,24 @@ def test_collection_is_on_by_default_and_can_be_turned_off():
     assert settings.MIRRORWATCH_GC_INTERVAL > 0
     with pytest.raises(NotConfigured):
         CollectGarbage.from_crawler(get_crawler(settings_dict={"MIRRORWATCH_GC_INTERVAL": 0}))
+
+
+def test_soft_404_check_parses_only_pages_whose_title_or_heading_might_say_not_found(monkeypatch):
+    import gzip
+
+    from crawler import fetchcheck
+    from tests.conftest import shared_path
+
+    pages = sorted(shared_path("data/article-pages/html").glob("*.html.gz"))
+    responses = [HtmlResponse(f"https://example.org/{path.name}", body=gzip.decompress(path.read_bytes()),
+                              headers={"Content-Type": "text/html"}) for path in pages]
+    soft_404s = [HtmlResponse("https://example.org/gone", body=html.encode(), headers={"Content-Type": "text/html"})
+                 for html in ("<html><head><title>Page not found</title></head><body><p>Sorry.</p></body></html>",
+                              "<html><head><title>News</title></head><body><h1>Error <b>404</b></h1></body></html>",
+                              "<html><title>Gone<body><h1>This page doesn't exist</h1>")]
+    parsed = sum(fetchcheck._may_say_not_found(r) for r in responses)
+    quick = [fetchcheck.body_problem(r) for r in responses + soft_404s]
+    monkeypatch.setattr(fetchcheck, "_may_say_not_found", lambda response: True)  # always parse
+    assert quick == [fetchcheck.body_problem(r) for r in responses + soft_404s]
+    assert all(problem and problem.startswith("soft 404") for problem in quick[-3:])
+    assert len(pages) == 181 and parsed <= 18  # measured: 10 of the 181 real pages are parsed

@@ -14,7 +14,6 @@ this crawl's sitemap or feed dates it after its last capture.
 
 from __future__ import annotations
 
-import codecs
 import re
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
@@ -28,7 +27,7 @@ from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
 from crawler.fetchcheck import body_problem, failure_reason, is_fetch_failure
 from crawler.items import PageFetched
-from crawler.markup import canonical_link, canonical_link_in
+from crawler.markup import ascii_compatible, canonical_link, canonical_link_in
 from crawler.sources import Source, load_sources
 from storage.normalize import normalize_url, origin_of
 from storage.recheck import listed_unchanged
@@ -261,13 +260,9 @@ class ArticleSpider(scrapy.Spider):
 def _canonical_href(response: TextResponse) -> str | None:
     """The page's canonical link, found by a regex on the raw body: decoding the page and
     parsing it into a tree would cost more than the rest of its handling here."""
-    if codecs.lookup(response.encoding).name in _ASCII_UNSAFE:
+    if not ascii_compatible(response.encoding):
         return canonical_link(response.text)
     return canonical_link_in(response.body, response.encoding)
-
-
-_ASCII_UNSAFE = {codecs.lookup(name).name for name in ("utf-16", "utf-16-le", "utf-16-be", "utf-32",
-                                                       "utf-32-le", "utf-32-be", "utf-7", "cp037")}
 
 
 def header_list(headers) -> list[tuple[str, str]]:
