@@ -106,6 +106,16 @@ def test_the_crawl_ends_in_bounded_time_and_memory(crawl):
     assert crawl.memory_kib["workers"] < MAX_RSS_MIB * 1024
 
 
+def test_the_crawl_memory_measured_is_its_own_not_that_of_the_process_that_started_it():
+    # ru_maxrss survives exec on Linux: a crawl started late in a long test run once read 513 MB.
+    parent = bytearray(300 * 1024 * 1024)
+    parent[::4096] = b"x" * len(parent[::4096])  # resident, not only reserved
+    code = "from tests.bench.measure import own_peak_rss_kib; print(own_peak_rss_kib())"
+    out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)
+    del parent
+    assert int(out.stdout) < 100 * 1024
+
+
 def test_the_good_pages_are_stored_intact(crawl):
     for n, path in enumerate(GOOD, 1):
         ((outcome, status, error, text),) = crawl.captures(path)

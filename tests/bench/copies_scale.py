@@ -22,7 +22,6 @@ import argparse
 import json
 import os
 import random
-import resource
 import shutil
 import statistics
 import subprocess
@@ -40,6 +39,7 @@ from storage.fingerprints import fingerprints
 from storage.models import Capture, Fingerprint, Page, ParagraphSeen, Source, Version
 from storage.normalize import text_sha256
 from storage.types import Extracted, Fetch
+from tests.bench import measure
 
 SOURCES = 20
 WORDS_PER_PARAGRAPH = (30, 70)
@@ -157,15 +157,7 @@ def measure(archive: Archive, texts: list[tuple[int, list[str]]]) -> dict:
 
 
 def peak_mb() -> float:
-    """This process's peak resident memory. Linux's ru_maxrss survives exec (a --compare
-    run would report its parent's), so the kernel's own high-water mark comes first."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return measure.own_peak_rss_kib() / 1024
 
 
 def main() -> None:

@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import resource
 import subprocess
 import sys
 import tempfile
@@ -29,6 +28,7 @@ from sqlalchemy import insert
 from storage.archive import Archive
 from storage.models import Capture, CopyLink, Page, Source, Version
 from storage.normalize import text_sha256
+from tests.bench.measure import own_peak_rss_kib
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -86,7 +86,7 @@ def child(db: str, out: str | None) -> None:
     if out:
         count = write_corpus(corpus_records(archive.session, CorpusQuery(latest=False)), out)
     seconds = time.perf_counter() - started
-    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    peak_kb = own_peak_rss_kib()
     print(json.dumps({"records": count, "peak_rss_mb": peak_kb / 1024, "seconds": seconds}))
 
 

@@ -77,5 +77,19 @@ def run(cmd: list[str], *, cwd: str | Path | None = None, env: dict | None = Non
     return Measured(wall, cpu, peak, out)
 
 
+def own_peak_rss_kib() -> int:
+    """This process's own peak resident size, in KiB. Not ``ru_maxrss`` alone: Linux carries
+    the parent's size at fork over the exec into it (a crawl started by a 500 MB pytest
+    process reports 500 MB whatever it used), while ``VmHWM`` belongs to the memory map
+    the exec made new."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
 def med(values) -> float:
     return median(list(values))

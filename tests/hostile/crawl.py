@@ -10,6 +10,7 @@ import sys
 
 from crawler.runner import crawl_settings, run_crawl
 from crawler.sources import load_sources, select_sources
+from tests.bench.measure import own_peak_rss_kib
 
 LIMITS = {
     "DOWNLOAD_TIMEOUT": 3,
@@ -27,7 +28,7 @@ def main(db: str, sources_path: str, names: list[str]) -> None:
                                                 overrides=LIMITS))
     stats = {r.source: {k: str(v) if hasattr(v, "isoformat") else v for k, v in r.stats.items()} for r in results}
     # Peak memory of this process and of the extraction workers (KiB on Linux).
-    memory = {"crawler": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+    memory = {"crawler": own_peak_rss_kib(),
               "workers": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}
     print(json.dumps({"stats": stats, "max_rss_kib": memory}))
 
