@@ -19,8 +19,9 @@ OUTCOMES = ("new-version", "unchanged", "not-modified", "gone", "error")
 
 _page, _alias, _version = Page.__table__.c, PageAlias.__table__.c, Version.__table__.c
 # Core statements built once: the write path runs them for every fetch.
-_PAGE_ROW = select(_page.id, _page.body_sha256).where(_page.url == bindparam("url"))
-_ALIAS_ROW = (select(_page.id, _page.body_sha256).join_from(Page.__table__, PageAlias.__table__)
+_PAGE_COLUMNS = (_page.id, _page.url, _page.body_sha256, _page.first_seen_at)
+_PAGE_ROW = select(*_PAGE_COLUMNS).where(_page.url == bindparam("url"))
+_ALIAS_ROW = (select(*_PAGE_COLUMNS).join_from(Page.__table__, PageAlias.__table__)
               .where(_alias.url == bindparam("url")))
 _CURRENT_ROW = (select(_version.id, _version.number, _version.text_sha256, _version.title, _version.published)
                 .where(_version.page_id == bindparam("page_id")).order_by(_version.number.desc()).limit(1))
@@ -39,7 +40,8 @@ class Queries:
 
     @staticmethod
     def _find_page_row(s: Session, url: str) -> Row | None:
-        """(id, body_sha256) of the page stored under this URL or alias, without loading it."""
+        """(id, url, body_sha256, first_seen_at) of the page stored under this URL or alias,
+        without loading it."""
         conn = s.connection()
         return conn.execute(_PAGE_ROW, {"url": url}).first() or conn.execute(_ALIAS_ROW, {"url": url}).first()
 

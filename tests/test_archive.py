@@ -129,6 +129,40 @@ def test_not_modified_gone_and_errors_make_no_version(archive):
     assert page.gone_at is None
 
 
+def test_a_304_writes_the_same_rows_through_its_quick_path_as_through_the_general_one(archive, monkeypatch):
+    # A redirect alias sends a 304 down the general (ORM) path; without one it takes the Core path.
+    quick_urls = []
+    quick = Archive._not_modified
+
+    def spy(self, s, fetch, *args):
+        recorded = quick(self, s, fetch, *args)
+        quick_urls.append(recorded and recorded.page_url)
+        return recorded
+
+    monkeypatch.setattr(Archive, "_not_modified", spy)
+    other = URL.replace("tram", "bus")
+    for url in (URL, other):
+        archive.record(fetch(b"a", url=url, etag='"e1"'), extracted(V1))
+    headers = (("Etag", '"e1"'), ("Server", "test"))
+    archive.record(fetch(None, status=304, minutes=5, etag='"e1"', headers=headers, listed_modified="2026-03-02",
+                         aliases=((URL + "?old", "redirect"),)), run_id=None)
+    archive.record(fetch(None, status=304, minutes=5, url=other, etag='"e1"', headers=headers,
+                         listed_modified="2026-03-02"), run_id=None)
+    assert quick_urls == [other]
+    skip = {"id", "page_id", "version_id", "url"}
+
+    def columns(row):
+        return {k: v for k, v in vars(row).items() if not k.startswith("_") and k not in skip}
+
+    general, quick = (c for c in rows(archive, Capture) if c.outcome == "not-modified")
+    assert columns(general) == columns(quick)
+    assert quick.headers == [["Etag", '"e1"'], ["Server", "test"]] and quick.version_id is not None
+    pages = {page.url: page for page in rows(archive, Page)}
+    assert columns(pages[URL]) == columns(pages[other])
+    assert pages[other].last_fetched_at == T0 + timedelta(minutes=5)
+    assert pages[other].listed_modified == "2026-03-02" and pages[other].next_due_at is not None
+
+
 def test_empty_extraction_is_an_error_capture_not_an_empty_version(archive):
     r = archive.record(fetch(b"<html></html>"), extracted([]))
     assert r.outcome == "error"
