@@ -33,22 +33,18 @@ def ascii_compatible(encoding: str | None) -> bool:
         return False
 
 
-def canonical_link(html: str) -> str | None:
-    """The ``<link rel=canonical>`` href of a page, as written (maybe relative)."""
-    for tag in _CANONICAL.findall(html[:200_000]):
-        href = _HREF.search(tag)
-        if href:
-            return href.group(1).strip() or None
-    return None
+def canonical_link(html: str | bytes, encoding: str = "utf-8") -> str | None:
+    """The ``<link rel=canonical>`` href of a page, as written (maybe relative).
 
-
-def canonical_link_in(body: bytes, encoding: str) -> str | None:
-    """``canonical_link`` of an undecoded body, in an encoding that keeps ASCII as ASCII
-    (UTF-8, Latin-1, ...): only the href is decoded, not the page."""
-    for tag in _CANONICAL_BYTES.findall(body[:200_000]):
-        href = _HREF_BYTES.search(tag)
+    ``html`` may be the undecoded body in an encoding that keeps ASCII as ASCII (see
+    ``ascii_compatible``): then only the href is decoded, from ``encoding``, not the page."""
+    tags, hrefs = (_CANONICAL, _HREF) if isinstance(html, str) else (_CANONICAL_BYTES, _HREF_BYTES)
+    for tag in tags.findall(html[:200_000]):
+        href = hrefs.search(tag)
         if href:
-            return href.group(1).decode(encoding, errors="replace").strip() or None
+            value = href.group(1)
+            value = value.decode(encoding, errors="replace") if isinstance(value, bytes) else value
+            return value.strip() or None
     return None
 
 

@@ -187,27 +187,15 @@ class Archive(Queries):
             if fetch.status == 304 and not fetch.aliases and (recorded := self._not_modified(s, fetch, run_id, recheck)):
                 return recorded
             page = self._page_for(s, fetch)
-            capture = Capture(
-                page_id=page.id,
-                run_id=run_id,
-                fetched_at=fetch.fetched_at,
-                status=fetch.status,
-                outcome="error",
-                content_type=fetch.content_type,
-                etag=fetch.etag,
-                last_modified=fetch.last_modified,
-                error=fetch.error,
-                headers=[[name, value] for name, value in fetch.headers] or None,
-            )
+            capture = Capture(**_capture_row(page.id, fetch, run_id, outcome="error"))
             s.add(capture)
             page.last_fetched_at = fetch.fetched_at
             current = self._current_row(s, page.id)
             result = self._classify(s, page, capture, fetch, extracted, current)
             capture.outcome = result.outcome
             published = extracted.published if extracted is not None else (current.published if current else None)
-            page.next_due_at = next_due(
-                fetch.fetched_at, born=published_at(published) or page.first_seen_at,
-                changed=result.outcome == "new-version" and (result.version_number or 0) > 1, limits=recheck)
+            page.next_due_at = _next_due(fetch, published, page.first_seen_at, recheck,
+                                         changed=result.outcome == "new-version" and (result.version_number or 0) > 1)
             return result
 
     def _not_modified(self, s: Session, fetch: Fetch, run_id: int | None, recheck: RecheckLimits) -> Recorded | None:
@@ -219,15 +207,10 @@ class Archive(Queries):
             return None
         current = self._current_row(s, page.id)
         conn = s.connection()
-        conn.execute(insert(Capture.__table__), {
-            "page_id": page.id, "run_id": run_id, "fetched_at": fetch.fetched_at, "status": fetch.status,
-            "outcome": "not-modified", "content_type": fetch.content_type, "etag": fetch.etag,
-            "last_modified": fetch.last_modified, "error": fetch.error,
-            "headers": [[name, value] for name, value in fetch.headers] or None,
-            "version_id": current.id if current else None})
-        published = published_at(current.published) if current else None
+        conn.execute(insert(Capture.__table__), _capture_row(page.id, fetch, run_id, outcome="not-modified",
+                                                             version_id=current.id if current else None))
         changes = {"last_fetched_at": fetch.fetched_at,
-                   "next_due_at": next_due(fetch.fetched_at, born=published or page.first_seen_at, limits=recheck)}
+                   "next_due_at": _next_due(fetch, current.published if current else None, page.first_seen_at, recheck)}
         if fetch.listed_modified:
             changes["listed_modified"] = fetch.listed_modified
         conn.execute(update(Page.__table__).where(Page.__table__.c.id == page.id).values(changes))
@@ -381,6 +364,19 @@ class Archive(Queries):
         """Re-verify the copy links of a source's pages; returns how many were checked."""
         with self.session.begin() as s:
             return copies.refresh_links(s, self._source_id(s, source))
+
+
+def _capture_row(page_id: int, fetch: Fetch, run_id: int | None, **columns) -> dict:
+    """The columns of a capture of ``fetch`` (for the ORM's ``Capture`` and a Core insert alike)."""
+    return {"page_id": page_id, "run_id": run_id, "fetched_at": fetch.fetched_at, "status": fetch.status,
+            "content_type": fetch.content_type, "etag": fetch.etag, "last_modified": fetch.last_modified,
+            "error": fetch.error, "headers": [[name, value] for name, value in fetch.headers] or None, **columns}
+
+
+def _next_due(fetch: Fetch, published: str | None, first_seen_at: datetime, recheck: RecheckLimits, *,
+              changed: bool = False) -> datetime:
+    """The page's next re-check after this fetch: from the article's stated date, else its first capture."""
+    return next_due(fetch.fetched_at, born=published_at(published) or first_seen_at, changed=changed, limits=recheck)
 
 
 def _retitled(version: Version | CurrentRow, extracted: Extracted) -> bool:

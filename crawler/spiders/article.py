@@ -27,7 +27,7 @@ from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
 from crawler.fetchcheck import body_problem, failure_reason, is_fetch_failure
 from crawler.items import PageFetched
-from crawler.markup import ascii_compatible, canonical_link, canonical_link_in
+from crawler.markup import ascii_compatible, canonical_link
 from crawler.sources import Source, load_sources
 from storage.normalize import normalize_url, origin_of
 from storage.recheck import listed_unchanged
@@ -262,7 +262,7 @@ def _canonical_href(response: TextResponse) -> str | None:
     parsing it into a tree would cost more than the rest of its handling here."""
     if not ascii_compatible(response.encoding):
         return canonical_link(response.text)
-    return canonical_link_in(response.body, response.encoding)
+    return canonical_link(response.body, response.encoding)
 
 
 def header_list(headers) -> list[tuple[str, str]]:
