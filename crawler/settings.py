@@ -9,37 +9,38 @@ Our own settings carry the ``MIRRORWATCH_`` prefix:
     path of the sources file; default ``sources.toml``, or the
     ``MIRRORWATCH_SOURCES`` environment variable.
 ``MIRRORWATCH_EXTRACT_WORKERS``
-    extraction worker processes; 0 (default) means one per core.
+    extraction worker processes; 0 (default) means the ``MIRRORWATCH_EXTRACT_WORKERS``
+    environment variable, else one per core (``crawler.extract.pool``).
 ``MIRRORWATCH_RECHECK``
     which known pages a crawl re-fetches: ``all`` (default; a manual crawl) or
     ``due`` (``crawl --due`` and the scheduler: only pages the re-check policy
-    says are due, see ``storage/recheck.py`` and ``crawler/pipelines.py``).
+    says are due, see ``storage/archive/recheck.py`` and ``crawler/crawl/pipeline.py``).
 ``MIRRORWATCH_PARTIAL_MIN_BYTES``, ``MIRRORWATCH_PARTIAL_MIN_RATIO``
     when a fetch looks partial and is re-fetched once before it is recorded: a
     body under 512 bytes, or a text under half the current version's (see
-    ``crawler/partial.py``).
+    ``crawler/crawl/partial.py``).
 ``MIRRORWATCH_REDIS_URL``
     Redis URL of the shared frontier (``redis://host:6379/0``), or the
     ``MIRRORWATCH_REDIS`` environment variable; empty (default) crawls alone.
-    See ``crawler.frontier``: the run a worker joins (``MIRRORWATCH_FRONTIER_RUN``,
+    See ``crawler.crawl.frontier``: the run a worker joins (``MIRRORWATCH_FRONTIER_RUN``,
     default the source's open run), ``MIRRORWATCH_REDIS_RUN_TTL`` (seconds an
     abandoned run stays open, 300) and ``MIRRORWATCH_REDIS_STALE_SECONDS`` (how
     long a silent worker still counts as busy, 300).
 ``MIRRORWATCH_GC_INTERVAL``
     seconds between two full garbage collections during a crawl (2; 0 leaves it
     to Python): dead responses in reference cycles are otherwise kept for long
-    (see ``crawler/memory.py``).
+    (see ``crawler/crawl/extensions.py``).
 """
 
 import os
 
 BOT_NAME = "mirrorwatch"
-SPIDER_MODULES = ["crawler.spiders"]
-NEWSPIDER_MODULE = "crawler.spiders"
+SPIDER_MODULES = ["crawler.crawl.spider"]
+NEWSPIDER_MODULE = "crawler.crawl"
 
 MIRRORWATCH_DB = os.environ.get("MIRRORWATCH_DB", "mirrorwatch.db")
 MIRRORWATCH_SOURCES = os.environ.get("MIRRORWATCH_SOURCES", "sources.toml")
-MIRRORWATCH_EXTRACT_WORKERS = int(os.environ.get("MIRRORWATCH_EXTRACT_WORKERS", "0"))
+MIRRORWATCH_EXTRACT_WORKERS = 0
 MIRRORWATCH_RECHECK = "all"
 MIRRORWATCH_PARTIAL_MIN_BYTES = 512
 MIRRORWATCH_PARTIAL_MIN_RATIO = 0.5
@@ -76,18 +77,18 @@ TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
 
 EXTENSIONS = {
-    # The same AutoThrottle, except that a 304 of a re-check may lower the delay (see crawler/throttle.py).
+    # The same AutoThrottle, except that a 304 of a re-check may lower the delay (see crawler/crawl/extensions.py).
     "scrapy.extensions.throttle.AutoThrottle": None,
-    "crawler.throttle.RecheckAutoThrottle": 0,
-    "crawler.memory.CollectGarbage": 0,
+    "crawler.crawl.extensions.RecheckAutoThrottle": 0,
+    "crawler.crawl.extensions.CollectGarbage": 0,
 }
 DOWNLOADER_MIDDLEWARES = {
-    "crawler.middlewares.SameOriginMiddleware": 50,
+    "crawler.crawl.middlewares.SameOriginMiddleware": 50,
     # Above RedirectMiddleware (600): sees each 3xx response before it is followed.
-    "crawler.middlewares.RedirectAliasMiddleware": 650,
+    "crawler.crawl.middlewares.RedirectAliasMiddleware": 650,
 }
 ITEM_PIPELINES = {
-    "crawler.pipelines.ArchivePipeline": 300,
+    "crawler.crawl.pipeline.ArchivePipeline": 300,
 }
 
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"

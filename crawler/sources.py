@@ -14,8 +14,9 @@ from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from crawler.schedules import parse_duration, parse_schedule
-from storage.normalize import origin_of
+from crawler.monitor.schedules import parse_schedule
+from storage.urls import origin_of
+from storage.when import parse_duration
 
 DEFAULT_SOURCES = "sources.toml"
 ROLES = ("origin", "mirror")
@@ -40,7 +41,7 @@ class Source:
     download_delay: float | None = None  # seconds between requests (AutoThrottle's floor)
     concurrency: int | None = None  # parallel requests to the site
     schedule: str | None = None  # cron expression or interval ("30m", "6h"), for the scheduler
-    # Bounds on how often a known page is re-checked (storage.recheck); None: the policy's own.
+    # Bounds on how often a known page is re-checked (storage.archive.recheck); None: the policy's own.
     recheck_min: timedelta | None = None
     recheck_max: timedelta | None = None
     origin: str = field(init=False)
@@ -49,9 +50,12 @@ class Source:
         first = (self.start_urls + self.sitemaps + self.feeds)[0]
         object.__setattr__(self, "origin", origin_of(first))
 
-    @property
-    def seed_urls(self) -> tuple[str, ...]:
-        return self.start_urls + self.sitemaps + self.feeds
+    def as_dict(self) -> dict:
+        """The source as ``mirrorwatch sources --format json`` lists it."""
+        return {"name": self.name, "role": self.role, "origin": self.origin, "start_urls": list(self.start_urls),
+                "sitemaps": list(self.sitemaps), "feeds": list(self.feeds), "allow": list(self.allow),
+                "deny": list(self.deny), "max_depth": self.max_depth, "max_pages": self.max_pages,
+                "schedule": self.schedule}
 
 
 _FIELDS: dict[str, type | tuple[type, ...]] = {

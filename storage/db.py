@@ -9,6 +9,7 @@ latest schema on first use (Alembic, ``storage/migrations``).
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 from pathlib import Path
@@ -17,7 +18,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, Table, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
@@ -107,15 +108,19 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
 
 
-def insert_ignore(s: Session, model, rows: list[dict]) -> None:
-    """INSERT ... ON CONFLICT DO NOTHING: rows another writer may create at the same time."""
-    if not rows:
-        return
-    dialect = s.get_bind().dialect.name
+@functools.lru_cache(maxsize=None)
+def insert_ignore_statement(dialect: str, table: Table):
+    """INSERT ... ON CONFLICT DO NOTHING into ``table``, built once per dialect and table."""
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     elif dialect == "sqlite":
         from sqlalchemy.dialects.sqlite import insert
     else:
         raise StorageError(f"unsupported database {dialect!r}: use SQLite or PostgreSQL")
-    s.execute(insert(model).on_conflict_do_nothing(), rows)
+    return insert(table).on_conflict_do_nothing()
+
+
+def insert_ignore(s: Session, model, rows: list[dict]) -> None:
+    """Insert rows that another writer may create at the same time (ON CONFLICT DO NOTHING)."""
+    if rows:
+        s.execute(insert_ignore_statement(s.get_bind().dialect.name, model.__table__), rows)

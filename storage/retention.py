@@ -11,21 +11,17 @@ With ``dry_run`` it only counts what it would remove.
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import asdict, dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import delete, exists, func, select
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
-from storage.errors import StorageError
 from storage.models import Blob, Capture, Version
 
 log = logging.getLogger(__name__)
 
 IDENTICAL_OUTCOMES = ("unchanged", "not-modified")
-_AGE = re.compile(r"^\s*(\d+)\s*([smhdw])\s*$")
-_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 
 
 @dataclass(frozen=True)
@@ -37,14 +33,6 @@ class PruneResult:
 
     def as_dict(self) -> dict:
         return asdict(self)
-
-
-def parse_age(text: str) -> timedelta:
-    """``90d``, ``12h``, ``2w``, ``30m``, ``45s`` → a timedelta; a StorageError otherwise."""
-    match = _AGE.match(text or "")
-    if not match:
-        raise StorageError(f"age must be a number and a unit (s, m, h, d, w), like 90d, not {text!r}")
-    return timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
 
 
 def prune(session: sessionmaker[Session], *, before: datetime, dry_run: bool = False) -> PruneResult:

@@ -36,9 +36,18 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def as_utc(value: datetime | str | None) -> datetime | None:
+    """An aware UTC datetime; a naive one (or ISO text, as raw SQLite aggregates return) is read as UTC."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
 @dataclass(frozen=True)
 class Extracted:
-    """What extraction keeps of one page (produced by ``crawler.extraction``)."""
+    """What extraction keeps of one page (produced by ``crawler.extract.extractor``)."""
 
     title: str | None
     author: str | None

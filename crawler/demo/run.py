@@ -25,12 +25,13 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from crawler import render
 from crawler.demo.server import SiteServer
+from crawler.render import text as render
+from crawler.render.html import compare_html
 from storage.archive import Archive
-from storage.reports.copies import compare_html, compare_report, copies_report
+from storage.reports.copies import compare_report, copies_report
+from storage.reports.history import diff_report, history_report
 
-SITES = ("origin", "blog")
 SEED_ORIGIN = "articles/russian-belarusian-relations-back-to-being-brothers.html"
 SEED_COPY = "2020/08/18/russian-belarusian-relations-back-to-being-brothers-crimea-2-0-is-unlikely/"
 
@@ -102,8 +103,8 @@ def run_demo(console: Console, workdir: Path | None = None) -> Path:
         archive = Archive.open(str(db))
         page = archive.page(url)
         versions = archive.versions(url)
-        render.history_text(console, render.history_data(page.url, versions))
-        render.diff_text(console, render.diff_data(page.url, versions, None, None))
+        render.history_text(console, history_report(page.url, versions))
+        render.diff_text(console, diff_report(page.url, versions, None, None))
 
         console.rule("What the blog copied from the news site")
         original_url, copy_url = f"{origin.url}/{SEED_ORIGIN}", f"{blog.url}/{SEED_COPY}"

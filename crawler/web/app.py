@@ -4,8 +4,9 @@ Starlette (with uvicorn to serve it) rather than Flask: a small, well-kept ASGI 
 whose plain ``def`` endpoints run in a thread pool, so the archive's synchronous SQLAlchemy
 reads stay simple while slow pages never block the others; its ``TestClient`` tests the app
 in process. Every page is read-only (GET/HEAD) and is served twice: as HTML rendered with the
-report templates (``storage/reports/templates``, Jinja2 autoescape on: scraped text is always
-escaped) plus the dashboard's own (``crawler/web/templates``), and as JSON under ``/api/``.
+dashboard's templates (``crawler/web/templates``), which extend the reports' own
+(``crawler/render/templates``; Jinja2 autoescape on: scraped text is always escaped), and as
+JSON under ``/api/``.
 
 | page | JSON | shows |
 | --- | --- | --- |
@@ -37,7 +38,7 @@ from crawler.web.feed import atom_feed, describe
 from crawler.web.views import View, Views, change_filter
 from storage.archive import Archive
 from storage.errors import StorageError, UnknownPage
-from storage.reports.changes import changes
+from storage.reports.changelist import changes
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +64,7 @@ PAGES = [
 
 def templates() -> Environment:
     env = Environment(
-        loader=ChoiceLoader([PackageLoader("crawler.web", "templates"), PackageLoader("storage.reports", "templates")]),
+        loader=ChoiceLoader([PackageLoader("crawler.web", "templates"), PackageLoader("crawler.render", "templates")]),
         autoescape=select_autoescape(default=True, default_for_string=True),
     )
     env.filters["qs"] = lambda params: urlencode({k: v for k, v in params.items() if v not in (None, "")})

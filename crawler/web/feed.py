@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from urllib.parse import urlencode
 from xml.etree import ElementTree as ET
 
-from storage.history import ChangeSummary
+from storage.text.diff import ChangeSummary
 
 ATOM = "http://www.w3.org/2005/Atom"
 ET.register_namespace("", ATOM)
@@ -35,7 +35,7 @@ def describe(change: dict | None) -> str:
 
 
 def atom_feed(data: dict, *, base: str, self_url: str, title: str = "mirrorwatch: recent changes") -> bytes:
-    """``data`` is one page of the change list (``storage.reports.changes``)."""
+    """``data`` is one page of the change list (``storage.reports.changelist``)."""
     base = base.rstrip("/")
     feed = ET.Element(f"{{{ATOM}}}feed")
     _el(feed, "title", title)

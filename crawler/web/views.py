@@ -13,14 +13,15 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
-from storage import fulltext
+from storage import search
 from storage.archive import Archive
 from storage.errors import StorageError
 from storage.models import Source
-from storage.reports.changes import PAGE_SIZE, ChangeFilter, change_classes, changes, parse_time
+from storage.reports.changelist import PAGE_SIZE, ChangeFilter, change_classes, changes
 from storage.reports.copies import compare_report, copies_report
 from storage.reports.history import diff_report, history_report
 from storage.reports.overview import overview
+from storage.when import parse_when
 
 SEARCH_LIMIT = 20
 
@@ -61,8 +62,8 @@ def change_filter(params: Mapping[str, str]) -> ChangeFilter:
         source=params.get("source") or None,
         change_class=params.get("class") or None,
         min_significance=optional_float(params, "min_significance"),
-        since=parse_time(params.get("since")),
-        until=parse_time(params.get("until")),
+        since=parse_when(params.get("since")),
+        until=parse_when(params.get("until")),
     )
 
 
@@ -113,6 +114,6 @@ class Views:
         with self.archive.session() as s:
             return View({
                 "query": query,
-                "pages": fulltext.find_pages(s, query, limit=SEARCH_LIMIT),
-                "texts": fulltext.search_text(s, query, limit=SEARCH_LIMIT),
+                "pages": search.find_pages(s, query, limit=SEARCH_LIMIT),
+                "texts": search.search_text(s, query, limit=SEARCH_LIMIT),
             })

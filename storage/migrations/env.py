@@ -3,7 +3,7 @@
 from alembic import context
 from sqlalchemy import create_engine
 
-from storage.fulltext import include_object
+from storage.search import include_object
 from storage.models import Base
 
 config = context.config

@@ -4,17 +4,12 @@ copies  → ``{"url", "copies": [{"url", "source", "relation", "original_url", "
 compare → ``{"original": {"url", "source"}, "copy": {"url", "source"}, "relation", "original_reason", "is_copy",
             "coverage", "precision", "paragraphs": [{"status", "original", "copy", "words"?}], "summary": {status: n}}``
 
-HTML is one self-contained page rendered by Jinja2 with autoescaping: every
-scraped string is escaped.
+``crawler.render`` turns both into text and HTML.
 """
 
 from __future__ import annotations
 
-from jinja2 import Environment, PackageLoader, select_autoescape
-
-from storage.align import Alignment
-
-_ENV = Environment(loader=PackageLoader("storage.reports", "templates"), autoescape=select_autoescape(default=True))
+from storage.copies.align import Alignment
 
 
 def copies_report(url: str, rows: list[dict]) -> dict:
@@ -39,11 +34,3 @@ def compare_report(original, copy, reason: str, alignment: Alignment) -> dict:
         "paragraphs": paragraphs,
         "summary": alignment.summary,
     }
-
-
-def compare_html(report: dict) -> str:
-    return _ENV.get_template("compare.html").render(r=report)
-
-
-def copies_html(report: dict) -> str:
-    return _ENV.get_template("copies.html").render(r=report)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from storage.errors import StorageError
-from storage.history import diff_paragraphs, summarize
+from storage.text.diff import diff_paragraphs, summarize
 from storage.models import Version
 
 

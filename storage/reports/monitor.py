@@ -1,6 +1,6 @@
 """The monitoring report: what happened in the archive between two times.
 
-``monitor_report(archive, since=..., until=...)`` →
+``monitor_report(archive.session, since=..., until=...)`` →
 ``{"since", "until", "source", "min_significance", "new", "changed", "gone", "new_copies",
 "diverged_copies", "health"}``; every entry names its ``url`` and ``source``:
 
@@ -19,27 +19,24 @@
   an extraction that suddenly returns much shorter texts on several pages: those versions
   are listed here as ``pages`` and left out of ``changed``, not reported as content changes).
 
-``min_significance`` filters ``changed``. HTML (:func:`monitor_html`) is one self-contained
-page, autoescaped.
+``min_significance`` filters ``changed``. ``crawler.render`` turns it into text and HTML.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import UTC, datetime
+from datetime import datetime
 
-from jinja2 import Environment, PackageLoader, select_autoescape
 from sqlalchemy import or_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session, aliased, sessionmaker
 
-from storage.archive import Archive
-from storage.changes import flapping
-from storage.errors import StorageError
+from storage.lookup import is_current, source_id
 from storage.models import Capture, CopyLink, CrawlRun, Page, Source, Version
-from storage.normalize import normalize_text
-from storage.queries import OUTCOMES
+from storage.reports.health import run_row, run_warnings
 from storage.reports.snippets import short_diff
-from storage.types import Extracted, utcnow
+from storage.text.classify import classify_version, flapping
+from storage.text.normalize import normalize_text
+from storage.types import as_utc, utcnow
 
 # A source's new versions that keep less than this share of their parent's text are shrunk...
 SHRUNK_RATIO = 0.5
@@ -47,17 +44,12 @@ SHRUNK_RATIO = 0.5
 # is the extraction (or the site's template) that broke: a health warning, not content changes.
 SHRUNK_MIN_PAGES = 2
 
-_ENV = Environment(loader=PackageLoader("storage.reports", "templates"), autoescape=select_autoescape(default=True))
-
-
-def monitor_report(archive_or_session_factory, *, since: datetime, until: datetime | None = None,
+def monitor_report(session: sessionmaker[Session], *, since: datetime, until: datetime | None = None,
                    source: str | None = None, min_significance: float = 0.0) -> dict:
     """What is new, changed, gone and copied between ``since`` and ``until`` (default: now)."""
-    sessions = getattr(archive_or_session_factory, "session", archive_or_session_factory)
-    since, until = _utc(since), _utc(until or utcnow())
-    with sessions() as s:
-        source_id = _source_id(s, source)
-        window = _Window(s, since, until, source_id)
+    since, until = as_utc(since), as_utc(until or utcnow())
+    with session() as s:
+        window = _Window(s, since, until, source_id(s, source) if source is not None else None)
         changed, shrunk = window.changed()
         return {
             "since": since.isoformat(),
@@ -71,24 +63,6 @@ def monitor_report(archive_or_session_factory, *, since: datetime, until: dateti
             "diverged_copies": window.diverged_copies(),
             "health": window.health(shrunk),
         }
-
-
-def monitor_html(report: dict) -> str:
-    return _ENV.get_template("monitor.html").render(r=report)
-
-
-def _utc(when: datetime) -> datetime:
-    """Aware UTC; a naive time is taken as UTC (the archive stores UTC)."""
-    return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
-
-
-def _source_id(s: Session, name: str | None) -> int | None:
-    if name is None:
-        return None
-    found = s.scalar(select(Source.id).where(Source.name == name))
-    if found is None:
-        raise StorageError(f"unknown source {name!r}")
-    return found
 
 
 class _Window:
@@ -136,8 +110,8 @@ class _Window:
 
     def gone(self) -> list[dict]:
         current = aliased(Version)
-        latest = select(current.title).where(current.page_id == Page.id).order_by(current.number.desc()).limit(1)
-        query = select(Page.url, Source.name, Page.gone_at, latest.scalar_subquery()).join(
+        title = select(current.title).where(current.page_id == Page.id, is_current(current)).scalar_subquery()
+        query = select(Page.url, Source.name, Page.gone_at, title).join(
             Source, Source.id == Page.source_id).where(self._in(Page.gone_at))
         if self.source_id is not None:
             query = query.where(Page.source_id == self.source_id)
@@ -198,14 +172,17 @@ class _Window:
                                 f"(held back from the changes)")
             out.append({"url": origins[name], "source": name, "status": "warning" if warnings else "ok",
                         "warnings": warnings, "runs": len(runs[name]),
-                        "last_run": run_summary(last) if last is not None else None, "pages": pages})
+                        "last_run": run_row(last) if last is not None else None, "pages": pages})
         return out
 
 
 def _change_entry(s: Session, v: Version, parent: Version | None, url: str, source: str) -> dict:
     kind, significance = v.change_class, v.significance
     if kind is None and parent is not None:  # stored before change classes existed
-        c = Archive.change_class(s, parent, s.get(Capture, v.capture_id), _as_extracted(v), v.reverts_to_id is not None)
+        bodies = dict(s.execute(select(Capture.id, Capture.body_sha256)
+                                .where(Capture.id.in_([parent.capture_id, v.capture_id]))).all())
+        c = classify_version(parent, v, same_body=bodies.get(parent.capture_id) == bodies.get(v.capture_id),
+                             reverts=v.reverts_to_id is not None)
         kind, significance = c.name, c.significance
     old = parent.paragraphs if parent else []
     entry = {
@@ -252,45 +229,9 @@ def _hold_back_shrunk(entries: list[dict]) -> tuple[list[dict], dict[str, list[d
     return sorted(kept, key=lambda e: (-(e["significance"] or 0.0), e["captured_at"], e["url"])), shrunk
 
 
-def run_warnings(run: CrawlRun) -> list[str]:
-    """What went wrong in one crawl run (also the dashboard's health rules for a last run)."""
-    summary = run_summary(run)
-    warnings = []
-    if run.status in ("failed", "interrupted"):
-        warnings.append(f"the last crawl {run.status} ({run.finish_reason or 'no reason given'})")
-    if run.status == "running":  # its figures are not in yet
-        return warnings
-    if summary["fetched"] == 0 and not _quiet(run):
-        warnings.append("the last crawl fetched no pages")
-    elif summary["error"] * 2 > summary["fetched"]:
-        warnings.append(f"the last crawl had {summary['error']} errors in {summary['fetched']} fetches")
-    return warnings
-
-
-def _quiet(run: CrawlRun) -> bool:
-    """A scheduled crawl (re-checking only due pages) that had nothing due, found nothing new
-    and met no error: fetching no article is what it should do, not a sign of a broken site."""
-    stats = run.stats or {}
-    return (stats.get("mirrorwatch/recheck/due") == 0 and not stats.get("log_count/ERROR")
-            and not stats.get("downloader/exception_count"))
-
-
-def run_summary(run: CrawlRun) -> dict:
-    stats = run.stats or {}
-    counts = {o.replace("-", "_"): int(stats.get(f"mirrorwatch/captures/{o}", 0)) for o in OUTCOMES}
-    return {"id": run.id, "started_at": run.started_at.isoformat(), "status": run.status,
-            "finish_reason": run.finish_reason, "fetched": sum(counts.values()), **counts,
-            "partial_refetched": int(stats.get("mirrorwatch/fetch/partial_refetched", 0))}
-
-
 def _state(v: Version) -> str:
     return v.text_sha256 + "\n" + normalize_text(v.title or "")
 
 
 def _public(row: dict) -> dict:
     return {k: v for k, v in row.items() if not k.startswith("_")}
-
-
-def _as_extracted(v: Version) -> Extracted:
-    return Extracted(v.title, v.author, v.published, v.site_name, v.language, v.canonical_url,
-                     tuple(v.paragraphs), v.extractor, v.extractor_version, v.options_hash)

@@ -6,7 +6,7 @@ overview → ``{"sources": [{"name", "role", "origin", "pages", "versions", "las
              "warnings": [str]}]}``
 
 Health is derived from the ``crawl_run`` table: the last run's warnings are the monitoring
-report's (:func:`storage.reports.monitor.run_warnings`: failed or interrupted, fetched
+report's (:func:`storage.reports.health.run_warnings`: failed or interrupted, fetched
 nothing, mostly errors), and over all runs: never crawled, a run still "running" long after
 it began, no run finished for ``STALE_AFTER``. The report's warning about extraction
 returning much shorter texts needs a time window and is left to ``mirrorwatch report``.
@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from storage.models import CrawlRun, Page, Source, Version
-from storage.reports.monitor import run_summary, run_warnings
+from storage.reports.health import run_row, run_warnings
 
 STALE_AFTER = timedelta(days=2)  # no finished crawl for this long: the source is not watched
 RUNNING_TOO_LONG = timedelta(hours=6)  # a run "running" this long has most likely died
@@ -53,7 +53,7 @@ def overview(s: Session, *, now: datetime | None = None) -> dict:
 
 
 def _last_run(run: CrawlRun) -> dict:
-    return {**run_summary(run), "finished_at": run.finished_at.isoformat() if run.finished_at else None}
+    return run_row(run)
 
 
 def warnings(run: CrawlRun | None, last_finished: datetime | None, *, now: datetime) -> list[str]:

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from storage.align import word_diff
-from storage.history import diff_paragraphs
-from storage.normalize import normalize_text
+from storage.copies.align import word_diff
+from storage.text.diff import diff_paragraphs
+from storage.text.normalize import normalize_text
 
 CONTEXT_WORDS = 4
 MAX_LINES = 6

@@ -43,7 +43,7 @@ SQLITE_DOWN = [
     "DROP TRIGGER IF EXISTS version_fts_insert",
     "DROP TABLE IF EXISTS version_fts",
 ]
-# The expression must stay identical to storage.fulltext.PG_DOCUMENT for the index to be used.
+# The expression must stay identical to storage.search.PG_DOCUMENT for the index to be used.
 PG_UP = [
     "CREATE INDEX ix_version_fulltext ON version "
     "USING gin (to_tsvector('simple'::regconfig, coalesce(title, '') || ' ' || text))",

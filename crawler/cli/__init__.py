@@ -1,0 +1,81 @@
+"""The ``mirrorwatch`` command line: parse, call the library, format.
+
+Commands, one module per group:
+
+* ``crawl``     sources, crawl, runs
+* ``pages``     history, diff, copies, compare
+* ``report``    report
+* ``schedule``  schedule
+* ``files``     export corpus|warc, import warc
+* ``upkeep``    reextract, prune, db upgrade
+* ``serve``     serve
+* ``demo``      demo
+
+Each parses its options, calls ``storage`` or ``crawler`` and prints through
+``common.emit``. Errors a user can cause (bad sources file, unknown URL, unreachable
+database) become one line on stderr and exit status 1; nothing here prints a traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import click
+
+from crawler.cli import crawl, demo, files, pages, report, schedule, serve, upkeep
+from crawler.cli.common import Context
+from crawler.sources import DEFAULT_SOURCES
+from storage.db import DEFAULT_DB
+
+_LOG_HANDLER_NAME = "mirrorwatch-cli"
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--db", envvar="MIRRORWATCH_DB", default=DEFAULT_DB, show_default=True,
+              help="Archive database: an SQLAlchemy URL or a SQLite file path [env MIRRORWATCH_DB].")
+@click.option("--sources", envvar="MIRRORWATCH_SOURCES", default=DEFAULT_SOURCES, show_default=True,
+              help="Sources file [env MIRRORWATCH_SOURCES].")
+@click.option("-v", "--verbose", count=True, help="More log output (-v: info, -vv: debug).")
+@click.version_option(package_name="mirrorwatch")
+@click.pass_context
+def cli(ctx: click.Context, db: str, sources: str, verbose: int) -> None:
+    """mirrorwatch: a versioned archive of articles and of the sites that copy them.
+
+    \b
+    Example:
+      mirrorwatch --sources sources.toml crawl
+      mirrorwatch history https://example.org/news/article.html
+    """
+    ctx.obj = Context(db, sources, verbose)
+    _log_to_stderr([logging.WARNING, logging.INFO, logging.DEBUG][min(verbose, 2)])
+
+
+def _log_to_stderr(level: int) -> None:
+    """One handler of ours on the root logger, however often the group runs in one process."""
+    root = logging.getLogger()
+    for old in [h for h in root.handlers if h.get_name() == _LOG_HANDLER_NAME]:
+        root.removeHandler(old)
+    handler = logging.StreamHandler()
+    handler.set_name(_LOG_HANDLER_NAME)
+    handler.setLevel(level)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    root.addHandler(handler)
+    root.setLevel(level)
+
+
+for _command in (
+    crawl.sources, crawl.crawl, crawl.runs,
+    pages.history, pages.diff, pages.copies, pages.compare,
+    report.report, schedule.schedule,
+    files.export_group, files.import_group,
+    upkeep.reextract, upkeep.prune, upkeep.db,
+    serve.serve, demo.demo,
+):
+    cli.add_command(_command)
+
+
+def main() -> None:
+    cli(prog_name="mirrorwatch")
+
+
+__all__ = ["cli", "main"]

@@ -1,0 +1,121 @@
+"""What every command shares: the context, common options, error handling, output and progress.
+
+Every command prints through :func:`emit` (JSON on stdout, HTML, or text on a terminal) and
+shows long work through :func:`progress`, so that ``--format``, ``-o``, the one-line errors
+and the progress line behave alike everywhere.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import json
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from sqlalchemy.exc import SQLAlchemyError
+
+from crawler.sources import SourcesError
+from storage.archive import Archive
+from storage.db import SQLITE_BUSY_TIMEOUT_MS, database_url
+from storage.dbfaults import describe
+from storage.errors import StorageError
+
+FORMATS = click.Choice(["text", "json"])
+REPORT_FORMATS = click.Choice(["text", "json", "html"])
+
+
+class Context:
+    """The global options, handed to every command by ``pass_ctx``."""
+
+    def __init__(self, db: str, sources: str, verbose: int):
+        self.db = db
+        self.sources = sources
+        self.verbose = verbose
+
+    def archive(self) -> Archive:
+        return Archive.open(self.db)
+
+
+pass_ctx = click.pass_obj
+
+
+def user_errors(func):
+    """Turn the library's user-facing errors into one line and exit status 1."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except (StorageError, SourcesError) as exc:
+            raise click.ClickException(str(exc)) from None
+        except SQLAlchemyError as exc:  # locked past the busy timeout, disk full, connection lost
+            ctx = click.get_current_context().find_object(Context)
+            url = database_url(ctx.db) if ctx else None
+            raise click.ClickException(describe(exc, url, busy_timeout_ms=SQLITE_BUSY_TIMEOUT_MS)) from None
+
+    return wrapper
+
+
+def format_option(func):
+    return click.option("--format", "fmt", type=FORMATS, default="text", show_default=True,
+                        help="Output format; json is machine-readable, on stdout.")(func)
+
+
+def report_format_option(func):
+    return click.option("--format", "fmt", type=REPORT_FORMATS, default="text", show_default=True,
+                        help="Output format.")(func)
+
+
+output_option = click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+                             help="Write the report to this file instead of stdout.")
+
+Text = Callable[[Console, dict], None] | str
+
+
+def emit(fmt: str, data: dict, text: Text, html: Callable[[dict], str] | None = None,
+         output: Path | None = None) -> None:
+    """Write ``data`` as JSON, HTML or text (a rendering function, or a ready line), to ``output`` or stdout."""
+    if fmt == "json":
+        out = json.dumps(data, indent=2, ensure_ascii=False)
+    elif fmt == "html" and html is not None:
+        out = html(data)
+    elif isinstance(text, str):
+        out = text
+    else:
+        console = Console(file=open(output, "w", encoding="utf-8")) if output else Console()  # noqa: SIM115
+        text(console, data)
+        return
+    if output:
+        output.write_text(out + "\n", encoding="utf-8")
+    else:
+        click.echo(out)
+
+
+def on_terminal(fmt: str = "text") -> bool:
+    """Whether to show progress: text output, and a person watching stderr."""
+    return fmt == "text" and sys.stderr.isatty()
+
+
+@contextlib.contextmanager
+def progress(label: str, *, enabled: bool, unit: str = "") -> Iterator[Callable[..., None] | None]:
+    """A callback ``tick(key=label)`` that counts on a progress line on stderr, one line per key
+    (a crawl of several sources shows one per source); None when not on a terminal."""
+    if not enabled:
+        yield None
+        return
+    columns = [SpinnerColumn(), TextColumn("{task.description}: {task.completed:,}" + (f" {unit}" if unit else "")),
+               TimeElapsedColumn()]
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        tasks: dict[str, int] = {}
+
+        def tick(key: str = label) -> None:
+            if key not in tasks:
+                tasks[key] = bar.add_task(key, total=None)
+            bar.advance(tasks[key])
+
+        yield tick

@@ -1,0 +1,45 @@
+"""What the crawl's components hand each other: the plan of a crawl, and one fetch of an article.
+
+:class:`CrawlPlan` is the contract between the pipeline, the spider and the redirect
+middleware. The spider owns it (``spider.plan``); when the spider opens, the pipeline fills
+``known`` and ``recheck`` from the archive; during the crawl ``RedirectAliasMiddleware``
+notes every on-site redirect in ``redirects``; when the spider closes, the pipeline stores
+them as aliases. Nothing else is set on the spider from outside.
+
+:class:`PageFetched` is the item: one fetch of one article URL, whatever its outcome.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from storage.types import KnownPage
+
+
+@dataclass
+class CrawlPlan:
+    known: dict[str, KnownPage] = field(default_factory=dict)  # the source's stored pages, by URL
+    recheck: set[str] = field(default_factory=set)  # the known pages to re-fetch now
+    redirects: dict[str, str] = field(default_factory=dict)  # from → to, seen in this crawl
+
+    def plan(self, known: list[KnownPage], recheck: list[KnownPage] | None = None) -> None:
+        """Set the known pages and those to re-check (all of them unless told)."""
+        self.known = {page.url: page for page in known}
+        self.recheck = set(self.known) if recheck is None else {page.url for page in recheck}
+
+
+@dataclass
+class PageFetched:
+    source: str
+    url: str  # normalised, after redirects
+    fetched_at: str  # ISO time
+    status: int | None
+    body: bytes | None = None
+    encoding: str | None = None
+    content_type: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    aliases: list[tuple[str, str]] = field(default_factory=list)
+    error: str | None = None
+    listed_modified: str | None = None  # sitemap lastmod / feed date that led here
+    headers: list[tuple[str, str]] = field(default_factory=list)  # response headers, in order

@@ -1,0 +1,68 @@
+"""Downloader middlewares.
+
+``SameOriginMiddleware`` keeps a crawl on its source's own scheme, host and
+port, redirects included. Scrapy's OffsiteMiddleware compares host names only,
+which would let a crawl of 127.0.0.1:8001 wander onto 127.0.0.1:8002.
+
+``RedirectAliasMiddleware`` notes every on-site redirect (from → to) as it comes
+back, before Scrapy's RedirectMiddleware follows it: the redirected request may
+be dropped as a duplicate of a page already fetched, and the alias would be lost.
+The notes go into the spider's ``CrawlPlan``; the pipeline stores them when the crawl closes. A redirect back into its own
+chain is refused as a ``RedirectLoop`` (an error capture of the first URL).
+"""
+
+from __future__ import annotations
+
+import logging
+from urllib.parse import urldefrag, urljoin
+
+from scrapy.exceptions import IgnoreRequest
+
+from crawler.crawl.problems import RedirectLoop
+from storage.urls import normalize_url, origin_of
+
+log = logging.getLogger(__name__)
+
+
+class SameOriginMiddleware:
+    def __init__(self, crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def process_request(self, request):
+        source = getattr(self.crawler.spider, "source", None)
+        if source is not None and origin_of(request.url) != source.origin:
+            self.crawler.stats.inc_value("mirrorwatch/offsite/ignored")
+            log.debug("ignoring off-site request %s", request.url)
+            raise IgnoreRequest(f"off-site: {request.url}")
+        return None
+
+
+class RedirectAliasMiddleware:
+    def __init__(self, crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def process_response(self, request, response):
+        location = response.headers.get(b"Location")
+        spider = self.crawler.spider
+        plan = getattr(spider, "plan", None)
+        if 300 <= response.status < 400 and location and plan is not None:
+            raw_target = urldefrag(urljoin(request.url, location.decode("latin-1"))).url
+            # Raw URLs, not normalised ones: a redirect that only adds or strips a tracking
+            # parameter is a different request, and no loop.
+            chain = {urldefrag(u).url for u in (*request.meta.get("redirect_urls", ()), request.url)}
+            if raw_target in chain:  # would end as a silent duplicate-filter drop; say what it is
+                self.crawler.stats.inc_value("mirrorwatch/fetch/redirect_loops")
+                raise RedirectLoop(f"redirect loop: {request.url} -> {raw_target}")
+            target = normalize_url(raw_target)
+            source = normalize_url(request.url)
+            if target != source and origin_of(target) == origin_of(source) == spider.source.origin:
+                plan.redirects[source] = target
+        return response

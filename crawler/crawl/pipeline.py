@@ -1,0 +1,228 @@
+"""``ArchivePipeline``: the one Scrapy component that writes to the archive.
+
+For each :class:`~crawler.crawl.items.PageFetched` it runs the change cascade of
+``storage.archive``: a body already stored for the page is recorded without
+extraction; anything else is extracted in a process pool (extraction costs
+tens of milliseconds of CPU per page and would stall the reactor thread) and
+then recorded. Both the "same body?" lookup and the write run on one writer
+thread (synchronous SQLAlchemy, 15-25 ms per new page with copy matching),
+not on the reactor thread, which keeps fetching meanwhile; one thread keeps
+the writes in the order the items arrive. It also opens and closes the crawl
+run, with its stats, and fills the spider's ``CrawlPlan``: the pages the archive knows
+and which of them to re-check; at the end it stores the redirects the plan collected.
+
+``MIRRORWATCH_RECHECK`` steers the re-checks: ``all`` (the default, what a
+manual ``mirrorwatch crawl`` does) re-fetches every known page; ``due`` (the
+scheduler, ``crawl --due``) only those the re-check policy (``storage.archive.recheck``)
+says are due, leaving out pages whose sitemap/feed date says they have not
+changed since their last capture.
+
+A fetch that looks partial (``crawler.crawl.partial``) is re-fetched once before it is
+recorded; the second fetch is recorded whatever it brings.
+
+Stats (persisted with the run): ``mirrorwatch/captures/<outcome>``,
+``mirrorwatch/extract/calls``, ``mirrorwatch/extract/skipped_same_body``,
+``mirrorwatch/extract/seconds``, ``mirrorwatch/recheck/due``,
+``mirrorwatch/recheck/not_due``, ``mirrorwatch/recheck/skipped_listed``,
+``mirrorwatch/fetch/partial_refetched``,
+``mirrorwatch/fetch/partial_confirmed`` (the second fetch looked partial too),
+``mirrorwatch/extract/pool_restarts`` (a worker died and was replaced);
+``mirrorwatch/database_error`` (the message) when a database failure stopped the crawl
+(finish reason ``database_error``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from datetime import datetime
+
+from scrapy import signals
+from scrapy.exceptions import DropItem
+from scrapy.utils.defer import deferred_from_coro
+from sqlalchemy.exc import SQLAlchemyError
+
+from crawler.extract.pool import SHARED, worker_count
+from crawler.extract.worker import extract
+from crawler.crawl.items import PageFetched
+from crawler.crawl.partial import PartialCheck
+from storage.archive import Archive
+from storage.db import SQLITE_BUSY_TIMEOUT_MS
+from storage.dbfaults import describe
+from storage.archive.recheck import RecheckLimits
+from storage.types import Fetch, utcnow
+
+RECHECK_MODES = ("all", "due")
+
+log = logging.getLogger(__name__)
+
+
+class ArchivePipeline:
+    def __init__(self, crawler, archive: Archive, workers: int, recheck: str = "all"):
+        if recheck not in RECHECK_MODES:
+            raise ValueError(f"MIRRORWATCH_RECHECK must be one of {RECHECK_MODES}, not {recheck!r}")
+        self.recheck = recheck
+        self.limits = RecheckLimits()
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self.archive = archive
+        self.workers = workers
+        self.run_id: int | None = None
+        self.pool: ProcessPoolExecutor | None = None
+        self.partial = PartialCheck.from_settings(crawler.settings)
+        self.confirming: set[str] = set()  # URLs re-fetched because their first fetch looked partial
+        self.database_error: str | None = None
+        self.writer: ThreadPoolExecutor | None = None
+        self._closing = None  # the engine's close, once a database failure asked for it
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        settings = crawler.settings
+        workers = worker_count(settings.getint("MIRRORWATCH_EXTRACT_WORKERS"))
+        pipeline = cls(crawler, Archive.open(settings.get("MIRRORWATCH_DB")), workers,
+                       settings.get("MIRRORWATCH_RECHECK", "all"))
+        crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
+        return pipeline
+
+    def open_spider(self, spider=None) -> None:
+        spider = self.crawler.spider
+        source = spider.source
+        self.archive.ensure_source(source.name, role=source.role, origin=source.origin)
+        self.run_id = self.archive.start_run(source.name)
+        self.limits = RecheckLimits(source.recheck_min, source.recheck_max)
+        known = self.archive.known_pages(source.name)
+        self.stats.set_value("mirrorwatch/run_id", self.run_id)
+        self.stats.set_value("mirrorwatch/known_pages", len(known))
+        if self.recheck == "due":
+            due, skipped = self.archive.due_pages(known, utcnow(), self.limits)
+            spider.plan.plan(known, due)
+            self.stats.set_value("mirrorwatch/recheck/due", len(due))
+            self.stats.set_value("mirrorwatch/recheck/skipped_listed", len(skipped))
+            self.stats.set_value("mirrorwatch/recheck/not_due", len(known) - len(due) - len(skipped))
+        else:
+            spider.plan.plan(known)
+        self.pool = SHARED.acquire(self.workers)
+        self.writer = ThreadPoolExecutor(1, thread_name_prefix="mirrorwatch-writer")
+
+    def close_spider(self, spider=None) -> None:
+        if self.pool is not None:
+            SHARED.release()
+            self.pool = None
+        if self.writer is not None:
+            self.writer.shutdown(wait=True)  # every item has been awaited by now; nothing is pending
+            self.writer = None
+
+    def spider_closed(self, spider, reason: str) -> None:
+        if self.run_id is None:
+            return
+        try:
+            self._finish(spider, reason)
+        except SQLAlchemyError as exc:  # the run may stay 'running'; the crawl's error was logged already
+            if self.database_error is None:
+                log.error("could not close the crawl run: %s", describe(exc, self.crawler.settings.get("MIRRORWATCH_DB")))
+
+    def _finish(self, spider, reason: str) -> None:
+        # Redirects seen in this crawl, including those whose target was a duplicate request.
+        self.stats.set_value("mirrorwatch/aliases/redirects_added", self.archive.add_redirects(spider.plan.redirects))
+        # Boilerplate learned during this crawl can change what the stored links say.
+        self.stats.set_value("mirrorwatch/copies/links_refreshed", self.archive.refresh_links(spider.source.name))
+        self.archive.finish_run(self.run_id, reason=reason, stats=self.stats.get_stats())
+
+    async def process_item(self, item):
+        try:
+            return await self._process(item)
+        except SQLAlchemyError as exc:
+            raise self._database_failed(exc, item) from None
+
+    def _database_failed(self, exc: SQLAlchemyError, item) -> DropItem:
+        """Stop the crawl on the first database failure: its transaction was rolled back, so
+        nothing is half-written, and the next crawl fetches what this one could not store."""
+        if self.database_error is None:
+            url = self.crawler.settings.get("MIRRORWATCH_DB")
+            self.database_error = describe(exc, url, busy_timeout_ms=SQLITE_BUSY_TIMEOUT_MS)
+            log.error("stopping the crawl of %s: %s", self.crawler.spider.source.name, self.database_error)
+            self.stats.set_value("mirrorwatch/database_error", self.database_error)
+            self._closing = deferred_from_coro(self.crawler.engine.close_spider_async(reason="database_error"))
+        return DropItem(f"not stored ({self.database_error}): {getattr(item, 'url', item)}", log_level="INFO")
+
+    async def _process(self, item):
+        if not isinstance(item, PageFetched):
+            return item
+        extracted = None
+        if item.status == 200 and item.body is not None:
+            prior = await self._in_writer(self.archive.prior, item.url, item.body)
+            if not prior.same_body:
+                extracted = await self._extract(item)
+                self._confirm_whole(item, extracted, prior.current_chars)
+            else:
+                self.stats.inc_value("mirrorwatch/extract/skipped_same_body")
+        self.confirming.discard(item.url)
+        recorded = await self._in_writer(self.archive.record, _fetch(item), extracted, run_id=self.run_id,
+                                         recheck=self.limits)
+        item.body = None  # stored as a blob now; do not keep it alive in signals
+        self.stats.inc_value(f"mirrorwatch/captures/{recorded.outcome}")
+        if recorded.outcome == "new-version":
+            log.info("%s: version %s", recorded.page_url, recorded.version_number)
+        return item
+
+    def _confirm_whole(self, item: PageFetched, extracted, current_chars: int | None) -> None:
+        """Re-fetch a page whose fetch looks partial, once, instead of recording it now."""
+        if item.body is None:  # extraction failed: an error capture, not a partial page
+            return
+        reason = self.partial.reason(len(item.body), extracted, current_chars)
+        if reason is None:
+            return
+        if item.url in self.confirming:
+            self.stats.inc_value("mirrorwatch/fetch/partial_confirmed")
+            log.info("%s: still looks partial (%s), recording it", item.url, reason)
+            return
+        self.confirming.add(item.url)
+        self.stats.inc_value("mirrorwatch/fetch/partial_refetched")
+        self.crawler.engine.crawl(self.crawler.spider.refetch(item.url))
+        raise DropItem(f"{item.url}: looks partial ({reason}), re-fetching to confirm", log_level="INFO")
+
+    async def _in_writer(self, func, *args, **kwargs):
+        """Run one database call on the writer thread; the reactor goes on meanwhile."""
+        return await asyncio.wrap_future(self.writer.submit(func, *args, **kwargs))
+
+    async def _extract(self, item: PageFetched):
+        """The extraction, or None after turning the item into an error capture."""
+        started = time.perf_counter()
+        pool = self.pool
+        try:
+            return await asyncio.wrap_future(pool.submit(extract, item.body, item.url, item.encoding))
+        except BrokenProcessPool as exc:  # the rest of the crawl needs workers that live
+            log.warning("%s: the extraction worker died (%r); starting new workers", item.url, exc)
+            self.pool = SHARED.replace(pool)
+            self.stats.inc_value("mirrorwatch/extract/failed")
+            self.stats.inc_value("mirrorwatch/extract/pool_restarts")
+            item.body, item.error = None, "extraction failed: the extraction worker died on this page or one beside it"
+            return None
+        except Exception as exc:  # a parser bug must not lose the fetch
+            log.warning("%s: extraction failed: %r", item.url, exc)
+            self.stats.inc_value("mirrorwatch/extract/failed")
+            item.body, item.error = None, f"extraction failed: {exc!r}"[:1000]
+            return None
+        finally:
+            self.stats.inc_value("mirrorwatch/extract/calls")
+            self.stats.inc_value("mirrorwatch/extract/seconds", time.perf_counter() - started)
+
+
+def _fetch(item: PageFetched) -> Fetch:
+    return Fetch(
+        source=item.source,
+        url=item.url,
+        fetched_at=datetime.fromisoformat(item.fetched_at),
+        status=item.status,
+        body=item.body,
+        content_type=item.content_type,
+        etag=item.etag,
+        last_modified=item.last_modified,
+        aliases=tuple(item.aliases),
+        error=item.error,
+        listed_modified=item.listed_modified,
+        headers=tuple((str(k), str(v)) for k, v in item.headers),
+    )

@@ -1,0 +1,81 @@
+"""Run one crawl of some sources in this process and report what it did (``crawler.crawl.result``).
+
+The Twisted reactor cannot be restarted, so :func:`run_crawl` can be called
+once per process; the scheduler runs each crawl as a subprocess.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from scrapy import signals
+from scrapy.crawler import Crawler, CrawlerProcess
+from scrapy.settings import Settings
+
+from crawler.crawl import frontier
+from crawler.sources import Source
+from crawler.crawl.result import CrawlResult
+from crawler.crawl.spider import ArticleSpider
+from storage.db import database_url
+
+log = logging.getLogger(__name__)
+
+def crawl_settings(*, db: str, sources_path: str | Path, log_level: str = "WARNING",
+                   overrides: dict[str, Any] | None = None) -> Settings:
+    settings = Settings()
+    settings.setmodule("crawler.settings", priority="project")
+    settings.set("MIRRORWATCH_DB", database_url(db), priority="cmdline")
+    settings.set("MIRRORWATCH_SOURCES", str(Path(sources_path).resolve()), priority="cmdline")
+    settings.set("LOG_LEVEL", log_level, priority="cmdline")
+    # The CLI configures logging; Scrapy installing a second root handler would double every line.
+    settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")
+    for key, value in (overrides or {}).items():
+        settings.set(key, value, priority="cmdline")
+    return settings
+
+
+def source_settings(base: Settings, source: Source) -> Settings:
+    """The crawl settings with a source's politeness overrides applied."""
+    settings = base.copy()
+    if source.concurrency is not None:
+        settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", source.concurrency, priority="spider")
+        settings.set("AUTOTHROTTLE_TARGET_CONCURRENCY", float(source.concurrency), priority="spider")
+    if source.download_delay is not None:
+        settings.set("DOWNLOAD_DELAY", source.download_delay, priority="spider")
+        settings.set("AUTOTHROTTLE_START_DELAY", max(source.download_delay, 0.1), priority="spider")
+    return settings
+
+
+def run_crawl(sources: list[Source], settings: Settings,
+              on_item: Callable[[str], None] | None = None) -> list[CrawlResult]:
+    """Crawl the sources together; returns each one's stats once all are done.
+
+    With ``MIRRORWATCH_REDIS_URL`` each source's crawl joins its run on the shared
+    frontier (``crawler.crawl.frontier``); ``FrontierError`` when Redis cannot be used.
+    """
+    process = CrawlerProcess(settings)
+    crawlers: list[tuple[Source, Crawler]] = []
+    for index, source in enumerate(sources):
+        own = source_settings(settings, source)
+        if redis_url := settings.get("MIRRORWATCH_REDIS_URL"):
+            run = frontier.join_run(redis_url, source.name, run_id=settings.get("MIRRORWATCH_FRONTIER_RUN") or None,
+                                    ttl=settings.getint("MIRRORWATCH_REDIS_RUN_TTL"))
+            own = frontier.configure(own, run)
+        # The first crawler installs the reactor named in the settings (asyncio).
+        crawler = Crawler(ArticleSpider, own, init_reactor=index == 0)
+        if on_item is not None:
+            crawler.signals.connect(
+                lambda item, response=None, spider=None, _name=source.name: on_item(_name),
+                signal=signals.item_scraped, weak=False,
+            )
+        process.crawl(crawler, source=source.name)
+        crawlers.append((source, crawler))
+    process.start()
+    results = []
+    for source, crawler in crawlers:
+        stats = crawler.stats.get_stats() if crawler.stats else {}
+        results.append(CrawlResult(source.name, stats.get("finish_reason"), stats))
+    return results

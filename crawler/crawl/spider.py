@@ -1,0 +1,274 @@
+"""``article``: the generic spider, driven by one source of the sources file.
+
+It discovers article pages from start pages (links, to ``max_depth`` hops),
+sitemaps (indexes included) and RSS/Atom feeds, re-fetches the pages the
+archive already knows with conditional headers, and yields one
+:class:`~crawler.crawl.items.PageFetched` per article fetch, whatever its outcome.
+It never touches the database: the known pages, and which of them to re-check,
+are handed to it by the pipeline when the spider opens, in its
+:class:`~crawler.crawl.items.CrawlPlan` (``self.plan``). A known page left out of the
+re-checks is still fetched when this crawl's sitemap or feed dates it after its last capture.
+
+    scrapy crawl article -a source=NAME [-a sources=PATH]
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
+from html import unescape
+
+import scrapy
+from scrapy.http import Response, TextResponse
+from scrapy.linkextractors import LinkExtractor
+from scrapy.utils.gz import gunzip, gzip_magic_number
+from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
+
+from crawler.crawl.items import CrawlPlan, PageFetched
+from crawler.crawl.problems import failure_reason, is_fetch_failure, soft_404
+from crawler.extract.decode import not_html
+from crawler.extract.markup import ascii_compatible, canonical_link
+from crawler.sources import Source, load_sources
+from storage.archive.recheck import listed_unchanged
+from storage.urls import normalize_url, origin_of
+
+ARTICLE_STATUSES = [304, 404, 410]
+
+
+class ArticleSpider(scrapy.Spider):
+    name = "article"
+
+    def __init__(self, source: str | None = None, sources: str | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self.source_name = source
+        self.sources_path = sources
+        self.source: Source  # set in from_crawler
+        self.plan = CrawlPlan()  # filled by the pipeline when the spider opens
+        self.scheduled: set[str] = set()  # known pages already requested in this crawl
+        self.articles_scheduled = 0
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        if not spider.source_name:
+            raise ValueError("the article spider needs a source: -a source=NAME")
+        path = spider.sources_path or crawler.settings.get("MIRRORWATCH_SOURCES")
+        sources = load_sources(path)
+        if spider.source_name not in sources:
+            raise ValueError(f"unknown source {spider.source_name!r} in {path}")
+        spider.source = sources[spider.source_name]
+        if spider.source.download_delay is not None:
+            spider.download_delay = spider.source.download_delay
+        spider._links = LinkExtractor(unique=True)
+        spider._allow = [re.compile(p) for p in spider.source.allow]
+        spider._deny = [re.compile(p) for p in spider.source.deny]
+        return spider
+
+    # -- what to fetch -----------------------------------------------------
+
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        if not self.settings.getbool("MIRRORWATCH_FRONTIER_SEED", True):
+            return  # a worker joining a shared-frontier run: another worker seeded it
+        for page in self.plan.known.values():
+            # Re-checks only: links are discovered from start pages, sitemaps and feeds.
+            if page.url in self.plan.recheck:
+                yield self._article(page.url, depth=self.source.max_depth, revisit=True)
+        for url in self.source.start_urls:
+            if self.is_article(url):
+                request = self._article(url, depth=0)
+                if request is not None:
+                    yield request
+            else:
+                yield scrapy.Request(url, callback=self.parse_page, errback=self.on_error, meta={"depth": 0})
+        for url in self.source.sitemaps:
+            yield scrapy.Request(url, callback=self.parse_sitemap, errback=self.on_error)
+        for url in self.source.feeds:
+            yield scrapy.Request(url, callback=self.parse_feed, errback=self.on_error)
+
+    def is_article(self, url: str) -> bool:
+        if origin_of(url) != self.source.origin:
+            return False
+        if self._allow and not any(p.search(url) for p in self._allow):
+            return False
+        return not any(p.search(url) for p in self._deny)
+
+    def _article(self, url: str, *, depth: int, revisit: bool = False,
+                 listed_modified: str | None = None) -> scrapy.Request | None:
+        url = normalize_url(url)
+        known = self.plan.known.get(url)
+        if not revisit:
+            if known is not None:
+                if url in self.scheduled or not listed_modified:
+                    return None  # already requested, or left out by the re-check policy
+                if listed_unchanged(listed_modified, known.last_seen_at):
+                    return None
+                # The listing dates a change after the last capture: re-check it now.
+                self.crawler.stats.inc_value("mirrorwatch/recheck/listed_changed")
+            elif self.articles_scheduled >= self.source.max_pages:
+                self.crawler.stats.inc_value("mirrorwatch/discovery/over_max_pages")
+                return None
+        self.articles_scheduled += 1
+        headers = {}
+        if known is not None:
+            self.scheduled.add(url)
+            if known.etag:
+                headers["If-None-Match"] = known.etag
+            if known.last_modified:
+                headers["If-Modified-Since"] = known.last_modified
+        return scrapy.Request(
+            url,
+            headers=headers,
+            callback=self.parse_page,
+            errback=self.on_error,
+            meta={"depth": depth, "article": True, "handle_httpstatus_list": ARTICLE_STATUSES,
+                  "listed_modified": listed_modified},
+        )
+
+    def refetch(self, url: str) -> scrapy.Request:
+        """A second request for an article already fetched in this crawl (to confirm a partial page)."""
+        return self._article(url, depth=self.source.max_depth, revisit=True).replace(dont_filter=True)
+
+    def _follow(self, url: str, depth: int) -> scrapy.Request | None:
+        url = normalize_url(url)
+        if origin_of(url) != self.source.origin:
+            self.crawler.stats.inc_value("mirrorwatch/discovery/offsite_links")
+            return None
+        if self.is_article(url):
+            return self._article(url, depth=depth)
+        if depth > self.source.max_depth:
+            return None
+        return scrapy.Request(url, callback=self.parse_page, errback=self.on_error, meta={"depth": depth})
+
+    # -- parsing -----------------------------------------------------------
+
+    def parse_page(self, response: Response) -> Iterator[PageFetched | scrapy.Request]:
+        # A link that was not an article URL may redirect to one.
+        if response.meta.get("article") or (response.status == 200 and self.is_article(response.url)):
+            self.crawler.stats.inc_value("mirrorwatch/discovery/articles_fetched")
+            yield self._fetched(response)
+        depth = response.meta.get("depth", 0)
+        if response.status != 200 or depth >= self.source.max_depth or not isinstance(response, TextResponse):
+            return
+        for link in self._links.extract_links(response):
+            request = self._follow(link.url, depth + 1)
+            if request is not None:
+                yield request
+
+    def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
+        if response.url.endswith("/robots.txt"):
+            for url in sitemap_urls_from_robots(response.text, base_url=response.url):
+                yield scrapy.Request(url, callback=self.parse_sitemap, errback=self.on_error)
+            return
+        body = response.body
+        if gzip_magic_number(response):
+            body = gunzip(body, max_size=self.crawler.settings.getint("DOWNLOAD_MAXSIZE"))
+        sitemap = Sitemap(body)
+        for entry in sitemap:
+            url = entry.get("loc")
+            if not url or origin_of(url) != self.source.origin:
+                continue
+            if sitemap.type == "sitemapindex":
+                yield scrapy.Request(url, callback=self.parse_sitemap, errback=self.on_error)
+            elif self.is_article(url):
+                self.crawler.stats.inc_value("mirrorwatch/discovery/sitemap_urls")
+                request = self._article(url, depth=1, listed_modified=entry.get("lastmod"))
+                if request is not None:
+                    yield request
+
+    def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
+        entries = [(item.xpath("link/text()").get(), item.xpath("pubDate/text()").get())
+                   for item in response.xpath("//item")]  # RSS
+        entries += [  # Atom
+            (entry.xpath("*[local-name()='link'][not(@rel) or @rel='alternate']/@href").get(),
+             entry.xpath("*[local-name()='updated']/text()").get()
+             or entry.xpath("*[local-name()='published']/text()").get())
+            for entry in response.xpath("//*[local-name()='entry']")
+        ]
+        for link, date in entries:
+            if not link:
+                continue
+            url = response.urljoin(link.strip())
+            if self.is_article(url):
+                self.crawler.stats.inc_value("mirrorwatch/discovery/feed_urls")
+                request = self._article(url, depth=1, listed_modified=date.strip() if date else None)
+                if request is not None:
+                    yield request
+
+    def _fetched(self, response: Response) -> PageFetched:
+        url = normalize_url(response.url)
+        aliases = [
+            (normalize_url(u), "redirect")
+            for u in response.meta.get("redirect_urls", [])
+            if normalize_url(u) != url
+        ]
+        canonical = None
+        if isinstance(response, TextResponse) and response.status == 200:
+            href = _canonical_href(response)
+            canonical = normalize_url(response.urljoin(unescape(href))) if href else None
+        if canonical and canonical != url and origin_of(canonical) == self.source.origin:
+            aliases.append((canonical, "canonical"))
+        headers = response.headers
+        content_type = _header(headers, b"Content-Type")
+        error = None
+        if response.status == 200:  # a PDF sent as text/html, a soft 404
+            error = not_html(content_type, response.body) or soft_404(response)
+        return PageFetched(
+            source=self.source.name,
+            url=url,
+            fetched_at=_now(),
+            status=response.status,
+            body=response.body if response.status == 200 and error is None else None,
+            encoding=getattr(response, "encoding", None),
+            content_type=content_type,
+            etag=_header(headers, b"ETag"),
+            last_modified=_header(headers, b"Last-Modified"),
+            aliases=aliases,
+            error=error,
+            listed_modified=response.meta.get("listed_modified"),
+            headers=header_list(headers),
+        )
+
+    def on_error(self, failure) -> Iterator[PageFetched]:
+        request = failure.request
+        # HttpError (a status the spider does not handle), redirect loops and size limits are
+        # IgnoreRequests too, but unlike robots.txt or off-site refusals they are failed fetches.
+        if not is_fetch_failure(failure) or not request.meta.get("article"):
+            self.logger.info("not fetched: %s (%s)", request.url, failure.getErrorMessage())
+            return
+        response = getattr(failure.value, "response", None)
+        self.crawler.stats.inc_value("mirrorwatch/fetch/errors")
+        # Without a response, the page is the one first asked for, not the last hop of its redirects.
+        url = response.url if response is not None else (request.meta.get("redirect_urls") or [request.url])[0]
+        yield PageFetched(
+            source=self.source.name,
+            url=normalize_url(url),
+            fetched_at=_now(),
+            status=response.status if response is not None else None,
+            error=failure_reason(failure, max_size=self.crawler.settings.getint("DOWNLOAD_MAXSIZE"))[:1000],
+            headers=header_list(response.headers) if response is not None else [],
+        )
+
+
+def _canonical_href(response: TextResponse) -> str | None:
+    """The page's canonical link, found by a regex on the raw body: decoding the page and
+    parsing it into a tree would cost more than the rest of its handling here."""
+    if not ascii_compatible(response.encoding):
+        return canonical_link(response.text)
+    return canonical_link(response.body, response.encoding)
+
+
+def header_list(headers) -> list[tuple[str, str]]:
+    """Every response header as (name, value), repeated names kept, in the order received
+    (names as Scrapy spells them: it folds them to Title-Case, so ``ETag`` reads ``Etag``)."""
+    return [(name.decode("latin-1"), value.decode("latin-1"))
+            for name, values in headers.items() for value in values]
+
+
+def _header(headers, name: bytes) -> str | None:
+    value = headers.get(name)
+    return value.decode("latin-1") if value else None
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat()

@@ -1,0 +1,117 @@
+"""Bytes of a fetched page: is it an HTML page at all, in which encoding, and its text.
+
+:func:`not_html` is the one rule, for crawls and WARC imports alike, of what counts as an
+HTML page: a declared type that names HTML (``text/html``, ``application/xhtml+xml``), or
+no declared type and a body that is not a known binary format; feeds, sitemaps, images
+and PDFs are not (even a PDF sent as ``text/html``, told by its first bytes).
+:func:`page_encoding` is the page's encoding by Scrapy's own rules (a BOM, the
+``Content-Type`` header, ``<meta charset>``, then a guess; w3lib underlies both), for
+bodies that did not come through Scrapy.
+
+Text, when the site is wrong about its own encoding:
+
+Scrapy picks an encoding from the BOM, the Content-Type header, then a ``<meta>``
+tag, and only sniffs when none is declared. Sites get this wrong: a header says
+UTF-8 over a windows-1251 body, a page holds a few invalid bytes, a CMS leaves
+NUL bytes in. :func:`decode_html` trusts a declared encoding only when the body
+actually decodes with it (a handful of bad bytes are forgiven), and otherwise
+sniffs with charset_normalizer (Scrapy's own detector). NUL characters are
+dropped: no HTML text needs them, and PostgreSQL refuses them in text columns.
+"""
+
+from __future__ import annotations
+
+import codecs
+import logging
+
+from charset_normalizer import from_bytes
+from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding, read_bom, resolve_encoding
+
+log = logging.getLogger(__name__)
+
+# A body that decodes with the declared encoding except for this share of
+# replacement characters is the declared encoding with a few bad bytes.
+MAX_BAD_SHARE = 0.01
+_BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
+
+
+# First bytes of formats that are never an HTML page, whatever the Content-Type says.
+MAGIC = {
+    b"%PDF-": "PDF",
+    b"\x89PNG\r\n\x1a\n": "PNG image",
+    b"\xff\xd8\xff": "JPEG image",
+    b"GIF87a": "GIF image",
+    b"GIF89a": "GIF image",
+    b"RIFF": "RIFF media (WebP, WAV or AVI)",
+    b"PK\x03\x04": "ZIP archive (or an office document)",
+    b"\x1f\x8b": "gzip data",
+    b"OggS": "Ogg media",
+    b"ID3": "MP3 audio",
+}
+
+
+def mime_type(content_type: str | None) -> str:
+    """``text/html`` of ``text/html; charset=utf-8``; empty when none is declared."""
+    return (content_type or "").split(";")[0].strip().lower()
+
+
+def not_html(content_type: str | None, body: bytes) -> str | None:
+    """Why a 200 answer is not an HTML page (one line a capture can keep), or None when it is one."""
+    declared = mime_type(content_type)
+    if declared and "html" not in declared:
+        return f"not an HTML page: {declared}"
+    head = body[:16].lstrip()
+    for magic, kind in MAGIC.items():
+        if head.startswith(magic):
+            return f"not an HTML page: looks like {kind} (sent as {declared or 'no content type'})"
+    if not declared and b"\x00" in body[:1024]:
+        return "not an HTML page: no content type, and binary data"
+    return None
+
+
+def page_encoding(content_type: str | None, body: bytes) -> str | None:
+    """A page's encoding as Scrapy reads it: a BOM, its header, ``<meta charset>``, else the first
+    of UTF-8 and windows-1252 that decodes the body (None: neither)."""
+    for found in (read_bom(body)[0], http_content_type_encoding(content_type), html_body_declared_encoding(body)):
+        if found and (resolved := resolve_encoding(found)):
+            return resolved
+    for guess in ("utf-8", "cp1252"):
+        try:
+            body.decode(guess)
+        except UnicodeDecodeError:
+            continue
+        return resolve_encoding(guess)
+    return None
+
+
+def decode_html(body: bytes, declared: str | None = None) -> str:
+    """The text of ``body``: BOM, then the declared encoding if it fits, then a sniffed one."""
+    for bom, encoding in _BOMS:
+        if body.startswith(bom):
+            return _clean(body[len(bom):].decode(encoding, errors="replace"))
+    encoding = _known(declared) or "utf-8"
+    try:
+        return _clean(body.decode(encoding))
+    except UnicodeDecodeError:
+        pass
+    text = body.decode(encoding, errors="replace")
+    if text.count("\ufffd") <= MAX_BAD_SHARE * max(len(text), 1):
+        return _clean(text)  # a few broken bytes: the label is right, the page is damaged
+    match = from_bytes(body).best()
+    if match is None:
+        return _clean(text)
+    log.debug("body declared %s decodes as %s", declared, match.encoding)
+    return _clean(str(match))
+
+
+def _known(encoding: str | None) -> str | None:
+    if not encoding:
+        return None
+    try:
+        return codecs.lookup(encoding).name
+    except LookupError:
+        return None
+
+
+def _clean(text: str) -> str:
+    return text.replace("\x00", "")

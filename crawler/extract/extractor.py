@@ -1,0 +1,93 @@
+"""HTML → :class:`Extracted`: main text and metadata through trafilatura.
+
+Pure functions with no Scrapy imports, so that they run in a worker process
+(see ``crawler.extract.pool``).
+
+The options are fixed and hashed into every version (``OPTIONS_HASH``), so a
+change of extractor settings is visible in the archive:
+
+* ``deduplicate`` is off: trafilatura keeps a process-wide cache for it, which
+  makes the output of two identical calls differ.
+* comments are off: they are not the article, and they change all the time.
+* tables are kept, images and links are not.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import trafilatura
+from trafilatura.settings import use_config
+
+from crawler.extract.decode import decode_html
+from crawler.extract.markup import absolute, canonical_link, outbound_links
+from storage.types import Extracted
+
+EXTRACTOR = "trafilatura"
+EXTRACTOR_VERSION: str = trafilatura.__version__
+
+# Everything passed to trafilatura.bare_extraction, and hashed into every version (its output
+# format is bare_extraction's own default, a document with the text as paragraphs). Migration
+# 0007 renamed the hash of the same options spelled with "output_format": "txt" to this one.
+OPTIONS: dict[str, object] = {
+    "include_comments": False,
+    "include_tables": True,
+    "include_images": False,
+    "include_links": False,
+    "include_formatting": False,
+    "deduplicate": False,
+    "favor_precision": False,
+    "favor_recall": False,
+    "with_metadata": True,
+}
+OPTIONS_HASH = hashlib.sha256(json.dumps(OPTIONS, sort_keys=True).encode()).hexdigest()[:16]
+
+# trafilatura's own config: no time budget (a slow machine must not give a
+# different text) and no minimum size below which it returns nothing.
+_CONFIG = use_config()
+_CONFIG.set("DEFAULT", "EXTRACTION_TIMEOUT", "0")
+_CONFIG.set("DEFAULT", "MIN_EXTRACTED_SIZE", "1")
+_CONFIG.set("DEFAULT", "MIN_OUTPUT_SIZE", "1")
+
+
+def extract(html: str | bytes, *, url: str | None = None, encoding: str | None = None) -> Extracted:
+    """Extract the main text and metadata of one page.
+
+    Returns an ``Extracted`` with no paragraphs when the page holds no main
+    text; never raises on odd markup.
+    """
+    html = decode_html(html, encoding) if isinstance(html, bytes) else html.replace("\x00", "")
+    doc = trafilatura.bare_extraction(html, url=url, config=_CONFIG, **OPTIONS)
+    if doc is None:
+        return _extracted(canonical_url=absolute(canonical_link(html), url))
+    data = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
+    raw = data.get("raw_text") or data.get("text") or ""
+    paragraphs = tuple(p for p in (line.strip() for line in (data.get("text") or raw).split("\n")) if p)
+    return _extracted(
+        title=_clean(data.get("title")),
+        author=_clean(data.get("author")),
+        published=_clean(data.get("date")),
+        site_name=_clean(data.get("sitename")),
+        language=_clean(data.get("language")),
+        canonical_url=absolute(canonical_link(html), url),
+        paragraphs=paragraphs,
+        links=outbound_links(html, url=url),
+    )
+
+
+def _clean(value: object) -> str | None:
+    if value is None:
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def _extracted(**fields) -> Extracted:
+    values = dict.fromkeys(
+        ("title", "author", "published", "site_name", "language", "canonical_url"), None
+    )
+    values.update(fields)
+    values.setdefault("paragraphs", ())
+    return Extracted(
+        **values, extractor=EXTRACTOR, extractor_version=EXTRACTOR_VERSION, options_hash=OPTIONS_HASH
+    )

@@ -1,0 +1,11 @@
+"""Everything a person reads, apart from the dashboard: the reports' data rendered as text or HTML.
+
+Storage returns plain data (``storage.reports``: the JSON shapes); this package turns it into
+
+* ``text``    rich terminal output of sources, runs, crawls, histories, diffs, copies, comparisons;
+* ``report``  the monitoring report as text;
+* ``html``    self-contained HTML pages (Jinja2, autoescaped) from ``templates/``, whose
+  ``base.html`` the dashboard's own templates extend.
+
+Scraped text is never markup here: rich prints it with markup off, Jinja2 escapes it.
+"""

@@ -1,0 +1,26 @@
+"""HTML for people: the monitoring report, copies and comparisons as self-contained pages.
+
+One Jinja2 environment with autoescaping on, over ``crawler/render/templates``: every
+scraped string is escaped. The dashboard (``crawler.web``) extends the same ``base.html``.
+"""
+
+from __future__ import annotations
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+ENV = Environment(loader=PackageLoader("crawler.render", "templates"), autoescape=select_autoescape(default=True))
+
+
+def monitor_html(report: dict) -> str:
+    """The monitoring report (``storage.reports.monitor``)."""
+    return ENV.get_template("monitor.html").render(r=report)
+
+
+def compare_html(report: dict) -> str:
+    """A copy beside its original (``storage.reports.copies.compare_report``)."""
+    return ENV.get_template("compare.html").render(r=report)
+
+
+def copies_html(report: dict) -> str:
+    """Where a page was republished (``storage.reports.copies.copies_report``)."""
+    return ENV.get_template("copies.html").render(r=report)

@@ -1,1 +1,0 @@
-"""The one generic spider, driven by a source (``crawler.spiders.article``)."""

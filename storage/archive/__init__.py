@@ -1,0 +1,120 @@
+"""The archive: what a fetch leaves behind, and what the commands read back.
+
+A fetch of a page flows through, in order:
+
+1. ``recheck``    before a crawl: the source's known pages and which are due (``known_pages``,
+                  ``due_pages``); after each capture, the page's next due time;
+2. ``runs``       the crawl's run row is opened, and closed with its stats and status;
+3. ``write``      per fetch: ``prior`` (is this body already stored?), then ``record``:
+                  capture → blob → version (only when the normalised text changed) →
+                  fingerprints and copy links (``storage.copies``), in one transaction;
+4. ``reextract``  stored bodies extracted again after the extractor changed, through the
+                  same version path;
+5. ``read``       pages, versions, copies and comparisons for the commands and reports.
+
+``rows`` holds the prebuilt statements of the write path's light reads.
+:class:`Archive` is the facade the crawler calls: one object per database, each method
+one step above.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+
+from sqlalchemy import Engine
+
+from storage.archive import read, recheck, reextract, runs
+from storage.archive.reextract import StoredBody
+from storage.archive.recheck import RecheckLimits
+from storage.archive.write import Prior, Recorded, Writer
+from storage.db import open_engine, session_factory
+from storage.lookup import source_id
+from storage.types import Extracted, Fetch, KnownPage
+
+
+class Archive:
+    """The archive on one database."""
+
+    def __init__(self, engine: Engine):
+        self.engine = engine
+        self.session = session_factory(engine)
+        self.writer = Writer(self.session)
+
+    @classmethod
+    def open(cls, url: str | None) -> Archive:
+        """The archive at ``url`` (an SQLAlchemy URL or a SQLite path), created or migrated on open."""
+        return cls(open_engine(url))
+
+    # -- sources and runs ------------------------------------------------------
+
+    def ensure_source(self, name: str, *, role: str, origin: str) -> None:
+        self.writer.ensure_source(name, role=role, origin=origin)
+
+    def check_source(self, name: str) -> None:
+        """A StorageError when the archive has no source of this name."""
+        with self.session() as s:
+            source_id(s, name)
+
+    def start_run(self, source: str) -> int:
+        return runs.start_run(self.session, source)
+
+    def finish_run(self, run_id: int, *, reason: str | None, stats: dict) -> None:
+        runs.finish_run(self.session, run_id, reason=reason, stats=stats)
+
+    def runs(self, *, source: str | None = None, limit: int = 50) -> list[dict]:
+        return runs.runs(self.session, source=source, limit=limit)
+
+    # -- re-checks ---------------------------------------------------------------
+
+    def known_pages(self, source: str) -> list[KnownPage]:
+        return recheck.known_pages(self.session, source)
+
+    @staticmethod
+    def due_pages(pages: list[KnownPage], now: datetime,
+                  limits: RecheckLimits = RecheckLimits()) -> tuple[list[KnownPage], list[KnownPage]]:
+        return recheck.due_pages(pages, now, limits)
+
+    # -- the write path -------------------------------------------------------------
+
+    def prior(self, url: str, body: bytes) -> Prior:
+        return self.writer.prior(url, body)
+
+    def record(self, fetch: Fetch, extracted: Extracted | None = None, *, run_id: int | None = None,
+               recheck: RecheckLimits = RecheckLimits()) -> Recorded:
+        return self.writer.record(fetch, extracted, run_id=run_id, recheck=recheck)
+
+    def add_redirects(self, redirects: dict[str, str]) -> int:
+        return self.writer.add_redirects(redirects)
+
+    def refresh_links(self, source: str) -> int:
+        return self.writer.refresh_links(source)
+
+    # -- re-extraction ------------------------------------------------------------------
+
+    def stored_bodies(self, **selection) -> Iterator[StoredBody]:
+        """The bodies behind current versions (``storage.archive.reextract.stored_bodies``)."""
+        return reextract.stored_bodies(self.session, **selection)
+
+    def record_reextraction(self, body: StoredBody, extracted: Extracted | None) -> str:
+        return reextract.record_reextraction(self.writer, body, extracted)
+
+    # -- the read side ----------------------------------------------------------------
+
+    def page(self, url: str):
+        return read.page(self.session, url)
+
+    def versions(self, url: str):
+        return read.versions(self.session, url)
+
+    def pages_overview(self) -> list[dict]:
+        return read.pages_overview(self.session)
+
+    def copies(self, url: str) -> list[dict]:
+        return read.page_copies(self.session, url)
+
+    def compare(self, url_a: str, url_b: str):
+        return read.compare(self.session, url_a, url_b)
+
+
+__all__ = ["Archive", "Prior", "Recorded"]

@@ -1,0 +1,21 @@
+"""Copies across sources: which stored pages carry another source's text, and which side is the original.
+
+A new version flows through these modules, in order:
+
+1. ``fingerprints``  its paragraphs → sampled word-shingle hashes (minus the source's boilerplate);
+2. ``boilerplate``   its paragraphs noted per source; lines that recur on many pages are left out;
+3. ``index``         the hashes written to the fingerprint index (prebuilt Core statements);
+4. ``match``         candidates on other sources sharing rare hashes, each verified by ...
+5. ``align``         ... a paragraph alignment: coverage, precision, relation;
+6. ``original``      which side of a pair is the original, and the rule that decided;
+7. ``match``         the copy link stored, updated or removed.
+
+``storage.archive`` calls :func:`index_version` and :func:`match_page` inside the write of a
+new version, and :func:`refresh_links` after a crawl; the read side calls :func:`compare`.
+"""
+
+from storage.copies.match import (Link, Side, attribution, candidates, choose_original, compare, index_version,
+                                  load_side, load_sides, match_page, refresh_links, relate)
+
+__all__ = ["Link", "Side", "attribution", "candidates", "choose_original", "compare", "index_version",
+           "load_side", "load_sides", "match_page", "refresh_links", "relate"]

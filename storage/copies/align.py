@@ -1,0 +1,290 @@
+"""Align a copy with its original: which paragraphs it keeps, edits, omits or adds.
+
+Pure functions on paragraph lists. Texts are compared as word tokens of their
+normalised form (``storage.text.normalize``), so typography never counts as an edit.
+Matching is by runs of at least ``MIN_RUN`` tokens in order, repeated on what is
+left so that moved paragraphs are found too; runs shorter than that (stock
+phrases, a shared quotation's fragments) do not count.
+
+Paragraph statuses: ``same`` (identical text), ``cosmetic`` (differs only in
+typography, white space or paragraph breaks), ``edited`` (with a word diff),
+``omitted`` (original only), ``added`` (copy only), ``boilerplate`` (a paragraph
+learned as site furniture, on either side). Relations: ``identical``,
+``cosmetic``, ``excerpt``, ``edited``, ``extended``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+from functools import lru_cache
+
+from storage.text.normalize import normalize_text
+
+MIN_RUN = 6  # tokens: shorter common runs are coincidence
+SHORT_PARAGRAPH = 20  # tokens: below this, a paragraph (title, heading) may well recur in one text
+FULL = 0.98  # coverage and precision above which nothing is missing or added
+MOSTLY = 0.9
+# A pair of texts is a copy when they share at least LINK_MIN_TOKENS tokens in
+# runs and either side is substantially made of the other.
+LINK_MIN_TOKENS = 25
+LINK_MIN_COVERAGE = 0.2
+LINK_MIN_PRECISION = 0.5
+
+_TOKEN = re.compile(r"\w+")
+
+
+@lru_cache(maxsize=1 << 14)  # a paragraph is tokenised for fingerprints, then for every alignment
+def tokens(paragraph: str) -> tuple[str, ...]:
+    return tuple(_TOKEN.findall(normalize_text(paragraph)))
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of a comparison: original text, copy text, and how they relate."""
+
+    status: str
+    original: str | None
+    copy: str | None
+    words: tuple[tuple[str, str], ...] = ()  # for edited rows: ("=" | "-" | "+", text)
+
+
+@dataclass(frozen=True)
+class Alignment:
+    rows: tuple[Row, ...]
+    coverage: float  # share of the original's text that the copy carries
+    precision: float  # share of the copy's text that comes from the original
+    matched_tokens: int
+    relation: str
+    summary: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def is_copy(self) -> bool:
+        return self.matched_tokens >= LINK_MIN_TOKENS and (
+            self.coverage >= LINK_MIN_COVERAGE or self.precision >= LINK_MIN_PRECISION
+        )
+
+
+def align(original: Sequence[str], copy: Sequence[str], *,
+          original_boilerplate: Collection[int] = (), copy_boilerplate: Collection[int] = ()) -> Alignment:
+    """Compare two paragraph lists; boilerplate arguments are paragraph indexes to leave out."""
+    o_tok, o_par, o_spans = _flatten(original, original_boilerplate)
+    c_tok, c_par, c_spans = _flatten(copy, copy_boilerplate)
+    links = _match(o_tok, c_tok, o_spans, c_spans)  # copy token index -> original token index
+    c_matched = Counter(c_par[j] for j in links)
+    # Each copy paragraph is tied to the original paragraphs that give it a fair share of its words.
+    edges: dict[int, dict[int, int]] = {}
+    for (c, o), n in Counter((c_par[j], o_par[i]) for j, i in links.items()).items():
+        edges.setdefault(c, {})[o] = n
+    ties = {
+        c: {o for o, n in counter.items() if n >= 0.3 * c_matched[c] or n >= 0.5 * _size(original, o)}
+        for c, counter in edges.items()
+        if c_matched[c] >= min(MIN_RUN, 0.3 * _size(copy, c))
+    }
+    rows = _rows(original, copy, ties, set(original_boilerplate), set(copy_boilerplate))
+    o_total, c_total, matched = len(o_tok), len(c_tok), len(links)
+    coverage = matched / o_total if o_total else 0.0
+    precision = matched / c_total if c_total else 0.0
+    summary = Counter(r.status for r in rows)
+    return Alignment(tuple(rows), round(coverage, 4), round(precision, 4), matched,
+                     _relation(coverage, precision, summary), dict(sorted(summary.items())))
+
+
+def _size(paragraphs: Sequence[str], index: int) -> int:
+    return len(tokens(paragraphs[index]))
+
+
+def _flatten(paragraphs: Sequence[str], skip: Collection[int]
+             ) -> tuple[list[str], list[int], dict[int, tuple[int, int]]]:
+    """All tokens in order, the paragraph of each, and each paragraph's span of tokens."""
+    flat: list[str] = []
+    owner: list[int] = []
+    spans: dict[int, tuple[int, int]] = {}
+    for index, paragraph in enumerate(paragraphs):
+        if index in skip or not (words := tokens(paragraph)):
+            continue
+        spans[index] = (len(flat), len(flat) + len(words))
+        flat.extend(words)
+        owner.extend([index] * len(words))
+    return flat, owner, spans
+
+
+def _match(a: list[str], b: list[str], a_spans: dict[int, tuple[int, int]],
+           b_spans: dict[int, tuple[int, int]]) -> dict[int, int]:
+    """Runs of >= MIN_RUN equal tokens; repeated on the leftovers to catch moved text.
+
+    Paragraphs whose tokens are equal on both sides are paired first, directly:
+    copies are mostly whole paragraphs, and difflib then only sees the rest.
+    """
+    links = _equal_paragraphs(a, b, a_spans, b_spans)
+    used = set(links.values())
+    free_a = [i for i in range(len(a)) if i not in used]
+    free_b = [j for j in range(len(b)) if j not in links]
+    for _ in range(4):
+        sa = [a[i] for i in free_a]
+        sb = [b[j] for j in free_b]
+        blocks = [blk for blk in SequenceMatcher(None, sa, sb, autojunk=False).get_matching_blocks()
+                  if blk.size >= MIN_RUN]
+        if not blocks:
+            break
+        for blk in blocks:
+            for k in range(blk.size):
+                links[free_b[blk.b + k]] = free_a[blk.a + k]
+        used_a = set(links.values())
+        free_a = [i for i in free_a if i not in used_a]
+        free_b = [j for j in free_b if j not in links]
+    return links
+
+
+def _equal_paragraphs(a, b, a_spans, b_spans) -> dict[int, int]:
+    """Pair paragraphs with equal tokens, then their equal neighbours (short headings
+    included, as a continuous run would have taken them); token index links."""
+    a_order, b_order = list(a_spans), list(b_spans)
+    text_a = {p: tuple(a[s:e]) for p, (s, e) in a_spans.items()}
+    text_b = {q: tuple(b[s:e]) for q, (s, e) in b_spans.items()}
+    by_text: dict[tuple[str, ...], list[int]] = {}
+    for p in a_order:
+        if len(text_a[p]) >= MIN_RUN:
+            by_text.setdefault(text_a[p], []).append(p)
+    pairs: dict[int, int] = {}  # copy paragraph position -> original paragraph position
+    for qi, q in enumerate(b_order):
+        if by_text.get(text_b[q]):
+            pairs[qi] = a_order.index(by_text[text_b[q]].pop(0))
+    # A short paragraph (a title, a heading) paired against the order that the other pairs
+    # keep is more likely a repeat (a post's title again in its footer) than the same text:
+    # the token matching after this pass pairs it, taking the earliest of equal runs.
+    in_order = _in_order(pairs, lambda qi: len(text_b[b_order[qi]]))
+    pairs = {qi: pi for qi, pi in pairs.items() if qi in in_order or len(text_b[b_order[qi]]) >= SHORT_PARAGRAPH}
+    taken = set(pairs.values())
+    grown = True
+    while grown:
+        grown = False
+        for qi, pi in list(pairs.items()):
+            for dq in (-1, 1):
+                qn, pn = qi + dq, pi + dq
+                if (qn not in pairs and pn not in taken and 0 <= qn < len(b_order) and 0 <= pn < len(a_order)
+                        and text_b[b_order[qn]] and text_b[b_order[qn]] == text_a[a_order[pn]]):
+                    pairs[qn] = pn
+                    taken.add(pn)
+                    grown = True
+    links: dict[int, int] = {}
+    for qi, pi in pairs.items():
+        (b_start, b_end), a_start = b_spans[b_order[qi]], a_spans[a_order[pi]][0]
+        links.update(zip(range(b_start, b_end), range(a_start, a_start + b_end - b_start)))
+    return links
+
+
+def _in_order(pairs: dict[int, int], weight) -> set[int]:
+    """The copy positions of the heaviest chain of pairs in the same order on both sides."""
+    order = sorted(pairs)
+    best: list[tuple[int, int]] = []  # for each pair: (weight of the best chain ending there, previous)
+    for k, qi in enumerate(order):
+        prev = max((j for j in range(k) if pairs[order[j]] < pairs[qi]), key=lambda j: best[j][0], default=-1)
+        best.append(((best[prev][0] if prev >= 0 else 0) + weight(qi), prev))
+    chain: set[int] = set()
+    k = max(range(len(order)), key=lambda j: best[j][0], default=-1)
+    while k >= 0:
+        chain.add(order[k])
+        k = best[k][1]
+    return chain
+
+
+def _rows(original, copy, ties: dict[int, set[int]], o_bp: set[int], c_bp: set[int]) -> list[Row]:
+    groups = _components(ties)
+    group_of_copy = {c: g for g in groups for c in g[1]}
+    emitted: set[int] = set()
+    rows: list[Row] = []
+
+    def flush_originals(upto: int) -> None:
+        for i in range(upto):
+            if i not in emitted and i not in covered:
+                emitted.add(i)
+                rows.append(Row("boilerplate" if i in o_bp else "omitted", original[i], None))
+
+    covered = {o for g in groups for o in g[0]}
+    # For each copy position, the first original paragraph of the next matched group:
+    # omitted originals before it are shown before an unmatched copy paragraph.
+    next_original = [len(original)] * (len(copy) + 1)
+    for c in range(len(copy) - 1, -1, -1):
+        group = group_of_copy.get(c)
+        next_original[c] = min(group[0]) if group else next_original[c + 1]
+    done: set[int] = set()
+    for c in range(len(copy)):
+        if c in done:
+            continue
+        group = group_of_copy.get(c)
+        if group is None:
+            flush_originals(next_original[c])
+            rows.append(Row("boilerplate" if c in c_bp else "added", None, copy[c]))
+            continue
+        o_idx, c_idx = group
+        flush_originals(min(o_idx))
+        emitted.update(o_idx)
+        done.update(c_idx)
+        rows.append(_compare([original[i] for i in o_idx], [copy[j] for j in c_idx]))
+    flush_originals(len(original))
+    return rows
+
+
+def _components(ties: dict[int, set[int]]) -> list[tuple[list[int], list[int]]]:
+    """Connected groups of original and copy paragraphs (merges and splits)."""
+    parent: dict[tuple[str, int], tuple[str, int]] = {}
+
+    def find(x):
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for c, originals in ties.items():
+        for o in originals:
+            parent[find(("c", c))] = find(("o", o))
+    groups: dict[tuple[str, int], tuple[list[int], list[int]]] = {}
+    for node in list(parent):
+        o_list, c_list = groups.setdefault(find(node), ([], []))
+        (o_list if node[0] == "o" else c_list).append(node[1])
+    return sorted(((sorted(o), sorted(c)) for o, c in groups.values() if o and c), key=lambda g: g[1][0])
+
+
+def _compare(originals: list[str], copies: list[str]) -> Row:
+    o_text, c_text = " ".join(originals), " ".join(copies)
+    if len(originals) == len(copies) == 1 and o_text.strip() == c_text.strip():
+        return Row("same", o_text, c_text)
+    if tokens(o_text) == tokens(c_text):
+        return Row("cosmetic", o_text, c_text)
+    return Row("edited", o_text, c_text, word_diff(o_text, c_text))
+
+
+def word_diff(old: str, new: str) -> tuple[tuple[str, str], ...]:
+    """Word-level diff; words equal after normalisation count as equal."""
+    a, b = old.split(), new.split()
+    matcher = SequenceMatcher(None, [normalize_text(w) for w in a], [normalize_text(w) for w in b], autojunk=False)
+    out: list[tuple[str, str]] = []
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            out.append(("=", " ".join(b[j1:j2])))
+            continue
+        if i2 > i1:
+            out.append(("-", " ".join(a[i1:i2])))
+        if j2 > j1:
+            out.append(("+", " ".join(b[j1:j2])))
+    return tuple(out)
+
+
+def _relation(coverage: float, precision: float, summary: Counter) -> str:
+    if coverage >= FULL and precision >= FULL:
+        if summary.keys() <= {"same", "boilerplate"}:
+            return "identical"
+        if summary.keys() <= {"same", "cosmetic", "boilerplate"}:
+            return "cosmetic"
+        return "edited"
+    # A copy that adds nothing is an excerpt, one that drops nothing is extended; with
+    # small edits on top, the side within MOSTLY of whole still decides.
+    if precision >= FULL or (precision >= MOSTLY and coverage < MOSTLY):
+        return "excerpt"
+    if coverage >= FULL or (coverage >= MOSTLY and precision < MOSTLY):
+        return "extended"
+    return "edited"

@@ -1,0 +1,36 @@
+"""Crawl health: what looks wrong with a crawl run, in plain words.
+
+The monitoring report (``storage.reports.monitor``) and the dashboard's overview
+(``storage.reports.overview``) apply these rules to a source's last run: failed or
+interrupted, fetched nothing (unless it was a quiet scheduled run), mostly errors.
+"""
+
+from __future__ import annotations
+
+from storage.archive.runs import run_row
+from storage.models import CrawlRun
+
+__all__ = ["run_row", "run_warnings"]
+
+
+def run_warnings(run: CrawlRun) -> list[str]:
+    """What went wrong in one crawl run (also the dashboard's health rules for a last run)."""
+    summary = run_row(run)
+    warnings = []
+    if run.status in ("failed", "interrupted"):
+        warnings.append(f"the last crawl {run.status} ({run.finish_reason or 'no reason given'})")
+    if run.status == "running":  # its figures are not in yet
+        return warnings
+    if summary["fetched"] == 0 and not _quiet(run):
+        warnings.append("the last crawl fetched no pages")
+    elif summary["error"] * 2 > summary["fetched"]:
+        warnings.append(f"the last crawl had {summary['error']} errors in {summary['fetched']} fetches")
+    return warnings
+
+
+def _quiet(run: CrawlRun) -> bool:
+    """A scheduled crawl (re-checking only due pages) that had nothing due, found nothing new
+    and met no error: fetching no article is what it should do, not a sign of a broken site."""
+    stats = run.stats or {}
+    return (stats.get("mirrorwatch/recheck/due") == 0 and not stats.get("log_count/ERROR")
+            and not stats.get("downloader/exception_count"))
