@@ -1,5 +1,5 @@
 """Cheap scans of raw HTML with regular expressions, for what needs no parsed tree:
-the ``rel=canonical`` link and the links to other sites. The spider runs them on the
+the ``rel=canonical`` link and the links to other sites (another origin, by ``storage.urls``). The spider runs them on the
 reactor thread for every page, where parsing the page into a tree would cost more
 than the rest of its handling; extraction runs them in its workers.
 """
@@ -9,7 +9,9 @@ from __future__ import annotations
 import codecs
 import re
 from html import unescape
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
+
+from storage.urls import origin_of
 
 _CANONICAL = re.compile(
     r"""<link\b[^>]*\brel\s*=\s*["']?canonical["']?[^>]*>""", re.IGNORECASE
@@ -55,11 +57,11 @@ def outbound_links(html: str, *, url: str | None) -> tuple[str, ...]:
     """
     if not url:
         return ()
-    here = _origin(url)
+    here = origin_of(url)
     seen: dict[str, None] = {}
     for href in _ANCHOR_HREF.findall(html):
         target = absolute(unescape(href.strip()), url)
-        if target and target.startswith(("http://", "https://")) and _origin(target) != here:
+        if target and target.startswith(("http://", "https://")) and origin_of(target) != here:
             seen.setdefault(target, None)
             if len(seen) >= MAX_LINKS:
                 break
@@ -70,12 +72,3 @@ def absolute(href: str | None, base: str | None) -> str | None:
     if not href:
         return None
     return urljoin(base, href) if base else href
-
-
-def _origin(url: str) -> tuple[str, str, int | None]:
-    parts = urlsplit(url)
-    try:
-        port = parts.port
-    except ValueError:
-        port = None
-    return parts.scheme, (parts.hostname or ""), port or {"http": 80, "https": 443}.get(parts.scheme)

@@ -21,7 +21,7 @@ import logging
 import zlib
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
@@ -92,7 +92,7 @@ def read_responses(path: str | Path, counts: ReadCounts) -> Iterator[WarcRespons
                     response, meta = _parse(record, counts, path)
                     if meta is not None:
                         if pending is not None and meta.get("refers_to") == pending.record_id:
-                            pending = _with_meta(pending, meta)
+                            pending = replace(pending, meta=meta)
                         else:
                             counts.skip("metadata record without its response", str(path))
                         continue
@@ -189,11 +189,6 @@ def _metadata(record) -> dict | None:
         return None
     meta["refers_to"] = record.rec_headers.get_header("WARC-Concurrent-To")
     return meta
-
-
-def _with_meta(response: WarcResponse, meta: dict) -> WarcResponse:
-    return WarcResponse(response.url, response.fetched_at, response.status, response.headers, response.body,
-                        response.record_id, meta)
 
 
 def _next_start(fh: BinaryIO, offset: int, gzipped: bool) -> int | None:
