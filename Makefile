@@ -1,10 +1,10 @@
-# make demo | make test | make bench — each sets up .venv from pyproject.toml first.
+# make demo | make test | make test-fast | make bench — each sets up .venv from pyproject.toml first.
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench clean venv
+.PHONY: demo test test-fast bench clean venv
 
 venv: $(STAMP)
 
@@ -21,7 +21,13 @@ demo: $(STAMP)
 test: $(STAMP)
 	@# Headless Chromium + chromedriver for the browser tests; without them those skip (fail under CI=true).
 	-@bash scripts/ensure-chromium.sh
+	@# Serial: with pytest-xdist (PYTEST_ARGS="-n 3 --dist loadfile", about 4 min instead of 10)
+	@# the scheduler's timing tests were seen to fail under the load; see the test-layout notes.
 	$(PY) -m pytest -q $(PYTEST_ARGS)
+
+# make test-fast: the tests that start no crawl or scheduler and take under ~2 s each.
+test-fast: $(STAMP)
+	$(PY) -m pytest -q -m "not slow" $(PYTEST_ARGS)
 
 # make bench: crawl speed, re-crawls, memory, extraction quality, database growth and copy
 # matching at scale, printed as one table (BENCH_ARGS=--quick for a short development run).

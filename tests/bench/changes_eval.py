@@ -3,9 +3,9 @@
 For each of the real article texts of ``shared/data/article-pages`` (those of five
 paragraphs or more), one edit of each kind is made: a typo fixed, a figure changed, a
 paragraph retracted, a paragraph added, a correction appended, the text cut off inside
-a paragraph, a paragraph rewritten. Prints, per kind, how often :func:`storage.changes.classify`
+a paragraph, a paragraph rewritten. Prints, per kind, how often :func:`storage.text.classify.classify`
 names it and the mean significance; then the time per version of the classification next
-to the change summary the write path computed before (``storage.history.change_summary``),
+to the change summary the write path computed before (``storage.text.diff.change_summary``),
 measured side by side in one run.
 
     python -m tests.bench.changes_eval
@@ -18,8 +18,8 @@ import re
 import time
 from collections import Counter, defaultdict
 
-from storage.changes import classify
-from storage.history import change_summary
+from storage.text.classify import classify
+from storage.text.diff import change_summary
 from tests.bench.copies_eval import load_texts
 
 

@@ -27,7 +27,7 @@ from pathlib import Path
 
 from difflib import SequenceMatcher
 
-from storage.align import tokens
+from storage.copies.align import tokens
 from storage.archive import Archive
 from storage.types import Extracted, Fetch
 

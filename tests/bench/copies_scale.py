@@ -35,9 +35,9 @@ from sqlalchemy import func, insert, select, text
 
 from storage import boilerplate, copies
 from storage.archive import Archive
-from storage.fingerprints import fingerprints
+from storage.copies.fingerprints import fingerprints
 from storage.models import Capture, Fingerprint, Page, ParagraphSeen, Source, Version
-from storage.normalize import text_sha256
+from storage.text.normalize import text_sha256
 from storage.types import Extracted, Fetch
 from tests.bench import measure
 

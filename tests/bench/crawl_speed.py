@@ -70,7 +70,7 @@ class Workspace:
 def _extract_plain(html: bytes) -> int:
     import trafilatura
 
-    from crawler.extraction import _CONFIG
+    from crawler.extract.extractor import _CONFIG
 
     doc = trafilatura.bare_extraction(html.decode("utf-8", errors="replace"), output_format="python",
                                       include_comments=False, include_tables=True, include_images=False,
@@ -150,7 +150,7 @@ def first_and_recrawls(root: Path, pages: int, runs: int) -> dict:
         with BenchSite(pages, port=port) as site:
             ws = Workspace(root, f"first-{run}")
             result, summary = ws.crawl(site)
-            assert summary["new_versions"] == pages, summary
+            assert summary["new_version"] == pages, summary
             note(f"first crawl of {pages}: {result.wall:.1f} s, {result.cpu:.1f} s CPU")
             rows["first"].append(pages / result.wall)
             rows["first_cpu"].append(result.cpu)
@@ -185,7 +185,7 @@ def memory(root: Path, sizes: tuple[int, ...]) -> dict[int, float]:
     for n in sizes:
         with BenchSite(n) as site:
             result, summary = Workspace(root, f"mem-{n}").crawl(site)
-            assert summary["new_versions"] == n, summary
+            assert summary["new_version"] == n, summary
             peaks[n] = result.peak_rss_mb
     return peaks
 

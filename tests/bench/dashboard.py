@@ -27,10 +27,10 @@ from sqlalchemy import func, insert, select
 
 from storage.archive import Archive
 from storage.models import Capture, CopyLink, CrawlRun, Page, Source, Version
-from storage.normalize import text_sha256
-from storage.reports.changes import PAGE_SIZE, encode_cursor
+from storage.text.normalize import text_sha256
+from storage.reports.changelist import PAGE_SIZE, encode_cursor
 from tests.bench.copies_scale import article, vocabulary
-from tests.dashboard_server import dashboard
+from tests.support.dashboard import dashboard
 
 SOURCES = 20
 VERSIONS_PER_PAGE = 4
@@ -163,7 +163,7 @@ def targets(archive: Archive, rng: random.Random) -> list[tuple[str, str]]:
 def keyset_against_offset(archive: Archive, page: int, repeat: int) -> tuple[float, float]:
     """Median ms of the change list's page ``page`` by keyset (as served) and by OFFSET (the
     usual alternative), the same rows either way, measured side by side in this process."""
-    from storage.reports.changes import ChangeFilter, changes
+    from storage.reports.changelist import ChangeFilter, changes
 
     cursor = deep_cursor(archive, page)
     by_offset = (select(Version.id, Version.captured_at, Version.number, Version.title, Version.change_class,

@@ -27,7 +27,7 @@ from sqlalchemy import insert
 
 from storage.archive import Archive
 from storage.models import Capture, CopyLink, Page, Source, Version
-from storage.normalize import text_sha256
+from storage.text.normalize import text_sha256
 from tests.bench.measure import own_peak_rss_kib
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
@@ -78,7 +78,7 @@ def build(db: Path, versions: int, words_per_version: int) -> None:
 
 def child(db: str, out: str | None) -> None:
     """Runs in a fresh process: export (or only open the archive) and report peak RSS."""
-    from storage.export import CorpusQuery, corpus_records, write_corpus
+    from storage.interchange.corpus import CorpusQuery, corpus_records, write_corpus
 
     archive = Archive.open(f"sqlite:///{db}")
     started = time.perf_counter()

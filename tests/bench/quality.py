@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import trafilatura
 
-from crawler.extraction import extract
+from crawler.extract.extractor import extract
 from tests.bench.pages import load_pages, score
 
 

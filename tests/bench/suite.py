@@ -101,7 +101,7 @@ def growth_rows(root: Path, sizes: Sizes) -> list[Row]:
     return [
         (f"database growth, {k} unchanged re-crawls of {g['pages']:,} pages",
          f"+{per['capture']:,.0f} captures, +{per['version']:.0f} versions, +{per['blob']:.0f} blobs per re-crawl",
-         "captures only", verdict(text_free and o["new_versions"] == 0)),
+         "captures only", verdict(text_free and o["new_version"] == 0)),
         ("    bytes per re-crawl (SQLite file)", f"{(a['bytes'] - b['bytes']) / k / 1024:,.0f} KiB "
          f"({b['bytes'] / 1e6:.1f} MB after the first crawl)", "", ""),
         ("    outcomes", f"{o['not_modified']:,} not-modified, {o['unchanged']:,} unchanged, "

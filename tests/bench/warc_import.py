@@ -22,7 +22,7 @@ from pathlib import Path
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from crawler.warc_import import WarcImporter
+from crawler.ingest.warc import WarcImporter
 from storage.archive import Archive
 
 PAGES = Path(__file__).resolve().parents[3] / "shared" / "data" / "article-pages"

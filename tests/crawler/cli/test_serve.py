@@ -1,0 +1,43 @@
+"""``mirrorwatch serve`` as a user runs it: binds to 127.0.0.1, answers, stops on a signal;
+a bad database is one line and exit status 1."""
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import urllib.request
+
+from tests.support.databases import REPO
+from tests.support.sites import PARAGRAPHS
+import pytest
+
+
+@pytest.mark.slow
+def test_serve_answers_on_the_port_it_prints(site, ws):
+    site.index("/articles/tram.html")
+    site.article("/articles/tram.html", "Tram", PARAGRAPHS)
+    ws.source(site, name="gazette")
+    ws.crawl()
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    proc = subprocess.Popen([sys.executable, "-m", "crawler", "--db", str(ws.db), "serve", "--port", "0"],
+                            cwd=ws.dir, env=env, stderr=subprocess.PIPE, text=True)
+    try:
+        line = proc.stderr.readline()
+        match = re.match(r"mirrorwatch dashboard on (http://127\.0\.0\.1:(\d+)/)", line)
+        assert match, line
+        with urllib.request.urlopen(match.group(1) + "api/sources", timeout=10) as response:
+            sources = json.load(response)["sources"]
+        assert [(s["name"], s["pages"], s["versions"], s["warnings"]) for s in sources] == [("gazette", 1, 1, [])]
+        with urllib.request.urlopen(match.group(1) + "changes", timeout=10) as response:
+            assert "Tram" in response.read().decode()
+    finally:
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=15) == 0
+
+
+def test_serve_with_an_unreachable_database_is_one_line(ws):
+    result = ws.run("--db", "postgresql://nobody@127.0.0.1:1/none", "serve", check=False)
+    assert result.returncode == 1
+    assert result.stderr.startswith("Error: cannot open database") and len(result.stderr.strip().splitlines()) == 1

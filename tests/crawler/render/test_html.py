@@ -1,0 +1,117 @@
+"""The HTML reports (``crawler.render.html``) escape scraped text; in a real headless Chromium the
+compare report renders and a planted script does not run."""
+
+import re
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from storage.archive import Archive
+from crawler.render.html import compare_html
+from storage.reports.copies import compare_report
+from storage.types import Extracted, Fetch
+from tests.support.records import ARTICLE
+
+T0 = datetime(2026, 3, 1, tzinfo=UTC)
+ORIGIN, MIRROR = "http://127.0.0.1:9001", "http://127.0.0.1:9002"
+
+BLOG_FURNITURE = ["Share this:", "Published by Harbour Watch", "Leave a Reply", "Like this: Like Loading..."]
+
+
+def ex(paragraphs, *, published=None, canonical=None, links=(), site=None):
+    return Extracted("Harbour channel to be deepened", None, published, site, "en", canonical, tuple(paragraphs),
+                     "trafilatura", "2.3.1", "test", tuple(links))
+
+
+@pytest.fixture
+def archive(db_url):
+    archive = Archive.open(db_url)
+    archive.ensure_source("port-news", role="origin", origin=ORIGIN)
+    archive.ensure_source("harbour-watch", role="mirror", origin=MIRROR)
+    archive.ensure_source("other-news", role="origin", origin="http://127.0.0.1:9003")
+    yield archive
+    archive.engine.dispose()
+
+
+def put(archive, source, url, paragraphs, *, minutes=0, **kw):
+    body = ("|".join(paragraphs) + repr(kw)).encode()
+    return archive.record(Fetch(source, url, T0 + timedelta(minutes=minutes), 200, body), ex(paragraphs, **kw))
+
+
+def blog_history(archive, n=4):
+    """Other blog posts carrying the blog's furniture, so it is learned as boilerplate."""
+    for i in range(n):
+        put(archive, "harbour-watch", f"{MIRROR}/post-{i}/",
+            [f"Post {i}: a short note about the lighthouse open day number {i} and its volunteers, who repainted the railings."]
+            + BLOG_FURNITURE)
+
+
+def test_html_report_escapes_scraped_text(archive):
+    evil = ARTICLE[:2] + ['<script>alert("x")</script> and <img src=x onerror=alert(1)>']
+    blog_history(archive)
+    put(archive, "port-news", f"{ORIGIN}/a.html", ARTICLE)
+    put(archive, "harbour-watch", f"{MIRROR}/copy/", evil + BLOG_FURNITURE, minutes=1)
+    html = compare_html(compare_report(*archive.compare(f"{ORIGIN}/a.html", f"{MIRROR}/copy/")))
+    assert "<script>alert" not in html and "<img src=x" not in html
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in html
+    assert re.search(r"<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'", html)
+
+
+# -- from test_browser.py: The HTML compare report in a real headless Chromium: it renders, and scraped
+
+import shutil
+import subprocess
+from datetime import UTC, datetime
+
+import pytest
+
+from storage.archive import Archive
+from crawler.render.html import compare_html
+from storage.reports.copies import compare_report
+from storage.types import Extracted, Fetch
+from tests.support.databases import IN_CI
+from tests.support.sites import PARAGRAPHS
+
+
+PLANT = "<script>document.documentElement.setAttribute('data-pwned','yes')</script>"
+PLANT_IMG = "<img src=x onerror=\"document.documentElement.setAttribute('data-pwned','img')\">"
+
+
+def chromium() -> str:
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if path is None:
+        if IN_CI:
+            pytest.fail("chromium is not installed (scripts/ensure-chromium.sh should have installed it)")
+        pytest.skip("chromium is not installed; run scripts/ensure-chromium.sh")
+    return path
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_compare_report_renders_and_planted_script_does_not_run(tmp_path):
+    browser = chromium()
+    archive = Archive.open(f"sqlite:///{tmp_path / 'a.db'}")
+    archive.ensure_source("news", role="origin", origin="http://127.0.0.1:9001")
+    archive.ensure_source("blog", role="mirror", origin="http://127.0.0.1:9002")
+    t = datetime(2026, 1, 1, tzinfo=UTC)
+
+    def ex(title, paragraphs):
+        return Extracted(title, None, None, None, "en", None, tuple(paragraphs), "trafilatura", "2.3.1", "t")
+
+    archive.record(Fetch("news", "http://127.0.0.1:9001/a.html", t, 200, b"a"), ex("Tram", PARAGRAPHS))
+    evil = [PARAGRAPHS[0] + " " + PLANT, PARAGRAPHS[1], PLANT_IMG + " appended by the blog"]
+    archive.record(Fetch("blog", "http://127.0.0.1:9002/copy/", t, 200, b"b"), ex("Tram " + PLANT, evil))
+    html = compare_html(compare_report(*archive.compare("http://127.0.0.1:9001/a.html", "http://127.0.0.1:9002/copy/")))
+    page = tmp_path / "report.html"
+    page.write_text(html, encoding="utf-8")
+    result = subprocess.run(
+        [browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         f"--user-data-dir={tmp_path / 'profile'}", "--virtual-time-budget=2000", "--dump-dom", page.as_uri()],
+        capture_output=True, text=True, timeout=60,
+    )
+    dom = result.stdout
+    assert result.returncode == 0, result.stderr[-1000:]
+    assert "data-pwned" not in dom.split(">", 2)[1]  # the <html> element was not touched
+    assert "data-pwned=" not in dom.replace("setAttribute('data-pwned'", "")
+    assert "&lt;script&gt;document.documentElement" in dom  # shown as text
+    assert PARAGRAPHS[1] in dom and 'class="row same"' in dom  # it rendered the comparison

@@ -1,0 +1,121 @@
+"""sources.toml: valid files load; each mistake is one line naming source and field."""
+
+import re
+
+import pytest
+
+from crawler.sources import SourcesError, load_sources, select_sources
+
+from tests.support.databases import REPO
+
+GOOD = """
+[[source]]
+name = "news"
+role = "origin"
+start_urls = ["http://127.0.0.1:8001/"]
+sitemaps = ["http://127.0.0.1:8001/sitemap.xml"]
+allow = ['/articles/']
+max_pages = 50
+download_delay = 0.5
+
+[[source]]
+name = "blog"
+role = "mirror"
+feeds = ["http://127.0.0.1:8002/feed/"]
+"""
+
+
+def load(tmp_path, text):
+    path = tmp_path / "sources.toml"
+    path.write_text(text)
+    return load_sources(path)
+
+
+def test_valid_file_loads_in_order(tmp_path):
+    sources = load(tmp_path, GOOD)
+    assert list(sources) == ["news", "blog"]
+    news = sources["news"]
+    assert news.origin == "http://127.0.0.1:8001"
+    assert (news.max_pages, news.max_depth, news.download_delay) == (50, 2, 0.5)
+    assert sources["blog"].feeds == ("http://127.0.0.1:8002/feed/",)
+    assert [s.name for s in select_sources(sources, ["blog"])] == ["blog"]
+    with pytest.raises(SourcesError, match="unknown source 'nope'"):
+        select_sources(sources, ["nope"])
+
+
+def test_example_file_is_valid():
+    sources = load_sources(REPO / "sources.example.toml")
+    assert set(sources) == {"example-news", "example-blog"}
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (('role = "origin"', 'role = "copy"'), "source 'news': field 'role': must be 'origin' or 'mirror'"),
+        (("max_pages = 50", "max_pages = 0"), "source 'news': field 'max_pages': must be at least 1"),
+        (("max_pages = 50", 'max_pages = "50"'), "source 'news': field 'max_pages': expected an integer, got str"),
+        (("allow = ['/articles/']", "allow = ['(']"), "source 'news': field 'allow': bad regular expression"),
+        (('name = "blog"', 'name = "news"'), "source 'news': field 'name': used twice"),
+        (("max_pages = 50", "maxpages = 50"), "source 'news': field 'maxpages': unknown field"),
+        (('sitemaps = ["http://127.0.0.1:8001/sitemap.xml"]', 'sitemaps = ["http://127.0.0.1:9999/s.xml"]'),
+         "source 'news': field 'start_urls': all URLs of a source must share one scheme, host and port"),
+        (('feeds = ["http://127.0.0.1:8002/feed/"]', 'feeds = ["ftp://x/feed"]'),
+         "source 'blog': field 'feeds': not an http(s) URL"),
+        (('name = "blog"\nrole = "mirror"', 'name = "blog"'), "source 'blog': field 'role': missing"),
+    ],
+)
+def test_mistakes_name_source_and_field(tmp_path, change, message):
+    old, new = change
+    assert old in GOOD
+    with pytest.raises(SourcesError) as info:
+        load(tmp_path, GOOD.replace(old, new))
+    text = str(info.value)
+    assert message in text
+    assert "\n" not in text and text.startswith(str(tmp_path / "sources.toml"))
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [("[[source]\n", "not valid TOML"), ("x = 1\n", "unknown top-level key 'x'"), ("", "no [[source]] entries")],
+)
+def test_broken_files(tmp_path, text, message):
+    with pytest.raises(SourcesError, match=re.escape(message)):
+        load(tmp_path, text)
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(SourcesError, match="no such sources file"):
+        load_sources(tmp_path / "absent.toml")
+
+
+# -- from test_scheduler.py: The scheduler: real `mirrorwatch schedule` processes against a local site.
+
+from datetime import timedelta
+
+import pytest
+from crawler.sources import SourcesError, load_config
+
+
+def test_sources_file_validates_schedule_limits_and_notify(tmp_path):
+    path = tmp_path / "sources.toml"
+    base = '[[source]]\nname = "news"\nrole = "origin"\nstart_urls = ["http://127.0.0.1:1/"]\n'
+    path.write_text(base + 'schedule = "30m"\nrecheck_min = "10m"\nrecheck_max = "2d"\n'
+                    '[[notify]]\nwebhook = "http://127.0.0.1:2/hook"\nmin_significance = 0.3\nsources = ["news"]\n')
+    config = load_config(path)
+    news = config.sources["news"]
+    assert (news.recheck_min, news.recheck_max) == (timedelta(minutes=10), timedelta(days=2))
+    assert [(t.webhook, t.min_significance, t.sources) for t in config.notify] == [
+        ("http://127.0.0.1:2/hook", 0.3, ("news",))]
+    cases = {
+        'schedule = "sometimes"\n': "field 'schedule': not a schedule: 'sometimes'",
+        'recheck_min = "1d"\nrecheck_max = "1h"\n': "field 'recheck_min': must not be longer than recheck_max",
+        'recheck_max = "forever"\n': "field 'recheck_max': not a duration",
+        '[[notify]]\nwebhook = "ftp://x/"\n': "notify #1: field 'webhook': not an http(s) URL",
+        '[[notify]]\nwebhook = "http://x/"\nsources = ["blog"]\n': "notify #1: field 'sources': unknown source 'blog'",
+        '[[notify]]\nmin_significance = 0.5\n': "notify #1: field 'url': give exactly one of",
+    }
+    for extra, message in cases.items():
+        path.write_text(base + extra)
+        with pytest.raises(SourcesError) as error:
+            load_config(path)
+        assert message in str(error.value) and "\n" not in str(error.value)
