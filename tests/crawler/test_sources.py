@@ -5,7 +5,6 @@ import re
 import pytest
 
 from crawler.sources import SourcesError, load_sources, select_sources
-
 from tests.support.databases import REPO
 
 GOOD = """
@@ -93,7 +92,8 @@ def test_missing_file(tmp_path):
 from datetime import timedelta
 
 import pytest
-from crawler.sources import SourcesError, load_config
+
+from crawler.sources import load_config
 
 
 def test_sources_file_validates_schedule_limits_and_notify(tmp_path):

@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 
 from storage.text.classify import CLASSES
+from tests.support.dashboard import dashboard
 from tests.support.databases import IN_CI
 from tests.support.sites import PARAGRAPHS
 from tests.support.workspace import source_table
-from tests.support.dashboard import dashboard
 
 TRAM = "articles/tram.html"
 BRIDGE = "articles/bridge.html"
@@ -101,8 +101,8 @@ def untouched(driver) -> None:
 @pytest.mark.slow
 @pytest.mark.browser
 def test_click_from_changes_to_diff_and_from_copies_to_comparison(archive_db, driver, shots):
-    from selenium.webdriver.common.by import By
     from selenium.common.exceptions import TimeoutException
+    from selenium.webdriver.common.by import By
     from selenium.webdriver.support.wait import WebDriverWait
 
     db, urls = archive_db

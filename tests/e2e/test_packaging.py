@@ -6,8 +6,9 @@ import os
 import subprocess
 import sys
 
-from tests.support.databases import REPO
 import pytest
+
+from tests.support.databases import REPO
 
 
 @pytest.mark.slow

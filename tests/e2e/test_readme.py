@@ -2,9 +2,8 @@
 
 
 def test_every_command_is_in_the_readme():
-    from tests.support.databases import REPO
-
     from crawler.cli import cli
+    from tests.support.databases import REPO
 
     readme = (REPO / "README.md").read_text()
     for name, command in cli.commands.items():

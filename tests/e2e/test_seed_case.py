@@ -9,7 +9,6 @@ import pytest
 from tests.support.databases import shared_path
 from tests.support.workspace import demo_sites
 
-
 SEED_ORIGIN = "/articles/russian-belarusian-relations-back-to-being-brothers.html"
 SEED_COPY = "/2020/08/18/russian-belarusian-relations-back-to-being-brothers-crimea-2-0-is-unlikely/"
 SHARED = [

@@ -5,13 +5,13 @@ import subprocess
 import sys
 import time
 
+import pytest
 from sqlalchemy import func, select
 
 from storage.archive import Archive
 from storage.models import Blob, Capture, Page, Version
 from tests.support.databases import REPO
 from tests.support.writer_process import OWN, SHARED
-import pytest
 
 
 @pytest.mark.slow

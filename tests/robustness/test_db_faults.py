@@ -21,9 +21,9 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from storage.archive import Archive
+from tests.support.consistency import consistency_problems
 from tests.support.databases import REPO, _pg_database
 from tests.support.sites import PARAGRAPHS
-from tests.support.consistency import consistency_problems
 
 PAGES = 8
 

@@ -22,7 +22,14 @@ import pytest
 
 from crawler.demo.server import SiteServer
 from tests.support.databases import REPO
-from tests.support.hostile.server import CASES, CYRILLIC, ENGLISH, GOOD, HostileServer, good_text
+from tests.support.hostile.server import (
+    CASES,
+    CYRILLIC,
+    ENGLISH,
+    GOOD,
+    HostileServer,
+    good_text,
+)
 
 MAX_PAGES = 60
 MAX_DEPTH = 3

@@ -17,11 +17,10 @@ from scrapy.utils.test import get_crawler
 
 from crawler.crawl.middlewares import SameOriginMiddleware
 from crawler.crawl.runner import crawl_settings
-from crawler.sources import SourcesError, load_sources
 from crawler.render.html import compare_html, copies_html
+from crawler.sources import SourcesError, load_sources
 from tests.support.databases import REPO, _pg_database
 from tests.support.sites import PARAGRAPHS
-
 
 ORIGIN = "http://127.0.0.1:8001"
 

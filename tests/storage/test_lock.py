@@ -2,9 +2,9 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
+
 from storage.db import open_engine
 from storage.lock import DatabaseLock, LockHeld
-
 
 # -- the lock ------------------------------------------------------------------------
 

@@ -6,8 +6,8 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 
 from storage.db import alembic_config, head_revision, make_engine, open_engine
-from storage.search import include_object
 from storage.models import Base
+from storage.search import include_object
 
 
 def test_upgrade_head_matches_models(empty_db_url):

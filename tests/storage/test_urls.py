@@ -21,7 +21,8 @@ from urllib.parse import parse_qsl, urlsplit
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from storage.urls import TRACKING_PARAMS, normalize_url, origin_of
+
+from storage.urls import TRACKING_PARAMS
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

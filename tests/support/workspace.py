@@ -8,6 +8,7 @@ import gc
 import json
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 import traceback
@@ -130,6 +131,12 @@ class Workspace:
     def json(self, *args: str) -> dict:
         runner = self.run if command_of(args) in SUBPROCESS_ONLY else self.cli
         return json.loads(runner(*args, "--format", "json").stdout)
+
+    def captures(self) -> list[tuple[str, str, int | None]]:
+        """Every capture of the archive as (page URL, outcome, status), in the order stored."""
+        with sqlite3.connect(self.db) as conn:
+            return conn.execute("select p.url, c.outcome, c.status from capture c join page p on p.id = c.page_id"
+                                " order by c.id").fetchall()
 
     def crawl(self, *names: str) -> dict:
         """One crawl; returns {"summary": row of the only source, "stats": its stats}."""

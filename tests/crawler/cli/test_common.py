@@ -2,9 +2,9 @@
 
 import json
 
-from tests.support.sites import PARAGRAPHS
 import pytest
 
+from tests.support.sites import PARAGRAPHS
 
 A = "/articles/tram.html"
 

@@ -1,8 +1,8 @@
 """`mirrorwatch sources`, `crawl` and `runs` as a user runs them: JSON shapes, exit codes, one-line errors."""
 
-from tests.support.sites import PARAGRAPHS
 import pytest
 
+from tests.support.sites import PARAGRAPHS
 
 A = "/articles/tram.html"
 

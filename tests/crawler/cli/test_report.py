@@ -4,10 +4,10 @@ import json
 import time
 from datetime import UTC, datetime
 
-from tests.support.sites import PARAGRAPHS
-from tests.support.workspace import source_table
 import pytest
 
+from tests.support.sites import PARAGRAPHS
+from tests.support.workspace import source_table
 
 A, B, C, D = (f"/articles/{n}.html" for n in ("tram", "budget", "bridge", "parks"))
 BUDGET = [

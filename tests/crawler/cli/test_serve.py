@@ -9,9 +9,10 @@ import subprocess
 import sys
 import urllib.request
 
+import pytest
+
 from tests.support.databases import REPO
 from tests.support.sites import PARAGRAPHS
-import pytest
 
 
 @pytest.mark.slow

@@ -1,5 +1,4 @@
 """Upkeep commands: `db upgrade` from an empty file, `prune` (dry run, then real)."""
-import pytest
 import sqlite3
 
 
@@ -16,42 +15,10 @@ def test_db_upgrade_creates_then_reports_current(ws):
 
 # -- from test_reextract.py: Re-extraction after an extractor change, and retention (prune) of identical captures.
 
-import sqlite3
-from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
 from storage.archive import Archive
-from storage.models import Capture
-from storage.retention import prune
-from storage.types import Extracted, Fetch
+from tests.support.reextraction import SITE, fetch, old_extraction
 from tests.support.workspace import Workspace
-
-
-T0 = datetime(2026, 1, 1, 12, tzinfo=UTC)
-SITE = "http://127.0.0.1:9"
-
-
-def old_extraction(paragraphs, *, version="1.0-old", options="oldoptions") -> Extracted:
-    """What an earlier extractor made of a page (here: the page furniture kept as text)."""
-    return Extracted("Tram", None, None, None, "en", None, tuple(paragraphs), "trafilatura", version, options)
-
-
-def fetch(url, body: bytes | None, minutes: int, status: int = 200) -> Fetch:
-    return Fetch("gazette", url, T0 + timedelta(minutes=minutes), status, body)
-
-
-@pytest.fixture
-def archive(db_url):
-    archive = Archive.open(db_url)
-    archive.ensure_source("gazette", role="origin", origin=SITE)
-    yield archive
-    archive.engine.dispose()
-
-
-def captures(archive) -> list[tuple[str, int, str]]:
-    with archive.session() as s:
-        return [(c.outcome, int((c.fetched_at - T0).total_seconds() // 86400), c.body_sha256 is not None)
-                for c in s.scalars(select(Capture).order_by(Capture.fetched_at, Capture.id))]
 
 
 def test_prune_command_dry_run_then_real(tmp_path):

@@ -37,8 +37,6 @@ import weakref
 
 import pytest
 from scrapy.exceptions import NotConfigured
-from scrapy.http import HtmlResponse
-from scrapy.utils.test import get_crawler
 from twisted.internet import task
 
 from crawler.crawl.extensions import CollectGarbage

@@ -14,7 +14,6 @@ import pytest
 from tests.support.databases import IN_CI
 from tests.support.sites import PARAGRAPHS
 
-
 REDIS_URL = os.environ.get("MIRRORWATCH_TEST_REDIS", "redis://127.0.0.1:6379/0")
 PAGES = 40
 

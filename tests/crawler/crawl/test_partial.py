@@ -8,7 +8,6 @@ import pytest
 
 from tests.support.sites import PARAGRAPHS, article_html
 
-
 A = "/articles/tram.html"
 FULL = article_html("Tram line extended", PARAGRAPHS).encode()
 CUT = FULL[: FULL.index(PARAGRAPHS[1].encode()) + 40]  # the transfer stopped inside paragraph 2

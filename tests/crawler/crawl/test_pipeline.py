@@ -1,20 +1,12 @@
 """Real crawls of a local site through the CLI: write v1, crawl, edit, crawl again; what each fetch
 stores (versions, not-modified, gone, errors)."""
 
-import sqlite3
 
-from tests.support.sites import PARAGRAPHS
 import pytest
 
+from tests.support.sites import PARAGRAPHS
 
 A = "/articles/tram.html"
-
-
-def captures(ws):
-    with sqlite3.connect(ws.db) as conn:
-        return conn.execute(
-            "select p.url, c.outcome, c.status from capture c join page p on p.id = c.page_id order by c.id"
-        ).fetchall()
 
 
 @pytest.mark.slow
@@ -63,7 +55,7 @@ def test_recrawl_sends_validators_and_records_not_modified(site, ws):
     assert "mirrorwatch/extract/calls" not in again["stats"]
     (headers,) = [h for _, path, h in site.server.requests if path == A]
     assert headers["If-None-Match"].startswith('"') and "If-Modified-Since" in headers
-    assert captures(ws)[-1][1:] == ("not-modified", 304)
+    assert ws.captures()[-1][1:] == ("not-modified", 304)
 
 
 @pytest.mark.slow
@@ -89,7 +81,7 @@ def test_deleted_page_is_gone_without_a_version(site, ws):
     site.remove(A)
     result = ws.crawl()
     assert result["summary"]["gone"] == 1
-    assert captures(ws)[-1][1:] == ("gone", 404)
+    assert ws.captures()[-1][1:] == ("gone", 404)
     assert len(ws.json("history", site.url + A)["versions"]) == 1
 
 
@@ -102,5 +94,5 @@ def test_server_errors_are_error_captures(site, ws):
     site.write("_status", f"{A} 503\n")
     result = ws.crawl()
     assert result["summary"]["error"] == 1
-    assert captures(ws)[-1][1:] == ("error", 503)
+    assert ws.captures()[-1][1:] == ("error", 503)
     assert len(ws.json("history", site.url + A)["versions"]) == 1

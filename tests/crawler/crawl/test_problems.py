@@ -2,6 +2,7 @@
 might say "not found", and finds the same problems as parsing every page would."""
 
 from __future__ import annotations
+
 from scrapy.http import HtmlResponse
 
 

@@ -2,8 +2,8 @@
 control server, `scrapy crawl` from the repository root."""
 
 import pytest
-from tests.support.sites import PARAGRAPHS
 
+from tests.support.sites import PARAGRAPHS
 
 A = "/articles/tram.html"
 

@@ -1,20 +1,13 @@
 """What the spider fetches (real crawls of a local site): robots.txt, sitemaps and feeds, links kept
 on the site, tracking parameters, redirects and canonical links as aliases, page limits, due re-checks."""
 
-import pytest
 import sqlite3
+
+import pytest
 
 from tests.support.sites import PARAGRAPHS
 
-
 A = "/articles/tram.html"
-
-
-def captures(ws):
-    with sqlite3.connect(ws.db) as conn:
-        return conn.execute(
-            "select p.url, c.outcome, c.status from capture c join page p on p.id = c.page_id order by c.id"
-        ).fetchall()
 
 
 def page_urls(ws):
@@ -89,7 +82,7 @@ def test_tracking_parameters_fold_into_one_page(site, ws):
     ws.source(site)
     ws.crawl()
     assert page_urls(ws) == [site.url + A]
-    assert [c[1] for c in captures(ws)] == ["new-version"]
+    assert [c[1] for c in ws.captures()] == ["new-version"]
     assert ws.json("history", f"{site.url}{A}?utm_campaign=x")["url"] == site.url + A
 
 
@@ -158,6 +151,7 @@ def test_redirect_to_a_page_already_fetched_is_still_an_alias(site, ws):
 # -- from test_crawl_costs.py: What keeps a crawl's per-page cost and memory down, each checked on its own:
 
 from scrapy.http import HtmlResponse
+
 from crawler.crawl.spider import _canonical_href
 
 
@@ -174,8 +168,6 @@ def test_canonical_link_read_from_the_raw_body_in_any_encoding(encoding):
 
 # -- from test_recheck.py: The re-check policy: due times on literal datetimes, the archive hook, and crawls that
 
-import sqlite3
-from tests.support.sites import PARAGRAPHS
 
 
 def _sitemap(site, lastmods):

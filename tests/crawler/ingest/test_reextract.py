@@ -1,31 +1,19 @@
 """Re-extraction after an extractor change: `mirrorwatch reextract` and the library on both backends."""
 
 from __future__ import annotations
+
 import sqlite3
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
 
 from crawler.extract.extractor import EXTRACTOR_VERSION, OPTIONS_HASH, extract
 from storage.archive import Archive
 from storage.archive.reextract import EXTRACTOR_CHANGED
-from storage.types import Extracted, Fetch
+from storage.types import Fetch
+from tests.support.reextraction import SITE, T0, fetch, old_extraction
 from tests.support.sites import PARAGRAPHS, article_html
 from tests.support.workspace import Workspace
-
-
-T0 = datetime(2026, 1, 1, 12, tzinfo=UTC)
-SITE = "http://127.0.0.1:9"
-
-
-def old_extraction(paragraphs, *, version="1.0-old", options="oldoptions") -> Extracted:
-    """What an earlier extractor made of a page (here: the page furniture kept as text)."""
-    return Extracted("Tram", None, None, None, "en", None, tuple(paragraphs), "trafilatura", version, options)
-
-
-def fetch(url, body: bytes | None, minutes: int, status: int = 200) -> Fetch:
-    return Fetch("gazette", url, T0 + timedelta(minutes=minutes), status, body)
 
 
 @pytest.mark.slow
@@ -67,14 +55,6 @@ def test_reextract_records_extractor_changed_versions_only_where_the_text_differ
         "pages": 1, "new_version": 0, "unchanged": 1, "no_text": 0, "moved_on": 0, "failed": 0}
     result = ws.run("reextract", "--source", "nobody", check=False)
     assert (result.returncode, result.stderr.strip()) == (1, "Error: unknown source 'nobody'")
-
-
-@pytest.fixture
-def archive(db_url):
-    archive = Archive.open(db_url)
-    archive.ensure_source("gazette", role="origin", origin=SITE)
-    yield archive
-    archive.engine.dispose()
 
 
 def test_reextract_library_on_both_backends(archive):

@@ -19,7 +19,14 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from crawler.demo.run import CORRECTION, EDIT_NEW, EDIT_OLD, EDITED, SEED_COPY, SEED_ORIGIN
+from crawler.demo.run import (
+    CORRECTION,
+    EDIT_NEW,
+    EDIT_OLD,
+    EDITED,
+    SEED_COPY,
+    SEED_ORIGIN,
+)
 from storage.archive import Archive
 from storage.models import Capture
 from storage.types import Extracted, Fetch

@@ -1,9 +1,10 @@
 """Crawl processes started by the scheduler: a crashed crawl is recorded as failed and the next one runs."""
 
-import os
 import sys
-from storage.db import open_engine
+
 import pytest
+
+from storage.db import open_engine
 
 
 @pytest.mark.slow

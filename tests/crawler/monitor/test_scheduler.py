@@ -7,6 +7,8 @@ SIGTERM interrupts it.
 import sqlite3
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from crawler.monitor.scheduler import due_sources
 from crawler.monitor.schedules import parse_schedule
 from crawler.sources import load_config
@@ -15,7 +17,6 @@ from storage.lock import DatabaseLock
 from tests.support.scheduler import captures, runs, start_scheduler, stop, wait_for
 from tests.support.sites import PARAGRAPHS
 from tests.support.workspace import source_table
-import pytest
 
 A = "/articles/tram.html"
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)

@@ -2,7 +2,9 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
+
 from crawler.monitor.schedules import parse_schedule
+
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
 
 

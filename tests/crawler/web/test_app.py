@@ -20,7 +20,6 @@ from storage.reports.history import diff_report, history_report
 from storage.types import Extracted, Fetch
 from tests.support.sites import PARAGRAPHS
 
-
 T0 = datetime(2026, 3, 1, tzinfo=UTC)
 NEWS, BLOG = "http://127.0.0.1:9001", "http://127.0.0.1:9002"
 TRAM, HARBOUR, COPY = f"{NEWS}/tram.html", f"{NEWS}/harbour.html", f"{BLOG}/2026/03/tram/"

@@ -5,10 +5,14 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from storage.archive import Archive
-from storage.archive.recheck import RecheckLimits, listed_unchanged, next_due, parse_listed_date
+from storage.archive.recheck import (
+    RecheckLimits,
+    listed_unchanged,
+    next_due,
+    parse_listed_date,
+)
 from storage.types import Extracted, Fetch
 from tests.support.sites import PARAGRAPHS
-
 
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
 

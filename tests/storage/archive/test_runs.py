@@ -1,5 +1,6 @@
 """Crawl runs keep their stats."""
 from sqlalchemy import select
+
 from storage.models import CrawlRun
 from tests.support.records import T0
 

@@ -5,7 +5,6 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from storage.archive import Archive
 from storage.errors import StorageError, UnknownPage
 from storage.models import Blob, Capture, Page, Version
 from tests.support.records import T0, URL, extracted, fetch
@@ -169,12 +168,9 @@ def test_known_pages_carry_validators(archive):
 
 # -- from test_change_write_path.py: The write path stores each new version's change class and significance (SQLite and PostgreSQL).
 
-from datetime import timedelta
 
-import pytest
 
 from storage.types import Extracted, Fetch
-from tests.support.records import T0, URL
 
 V1_CLASSES = ["The council voted to extend the tram line to the northern districts.",
       "Supporters said commuting times would fall by a third.",

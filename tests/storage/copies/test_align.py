@@ -47,12 +47,9 @@ def test_a_title_repeated_in_the_footer_leaves_the_copy_own_title_paired():
 
 # -- from test_properties.py: Property tests (hypothesis): URL and text normalisation, paragraph alignment, copy relations.
 
-import re
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from storage.copies.align import align
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

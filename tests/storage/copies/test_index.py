@@ -1,39 +1,15 @@
 """Stories and stock phrases on more pages than MAX_DF: frequent hashes of the copy index."""
-from datetime import UTC, datetime, timedelta
 
-import pytest
-from storage.archive import Archive
-from storage.types import Extracted, Fetch
+from tests.support.harbour import MIRROR, ORIGIN, archive, put  # noqa: F401 (a fixture)
 from tests.support.records import ARTICLE
-
-T0 = datetime(2026, 3, 1, tzinfo=UTC)
-ORIGIN, MIRROR = "http://127.0.0.1:9001", "http://127.0.0.1:9002"
-
-
-def ex(paragraphs, *, published=None, canonical=None, links=(), site=None):
-    return Extracted("Harbour channel to be deepened", None, published, site, "en", canonical, tuple(paragraphs),
-                     "trafilatura", "2.3.1", "test", tuple(links))
-
-
-@pytest.fixture
-def archive(db_url):
-    archive = Archive.open(db_url)
-    archive.ensure_source("port-news", role="origin", origin=ORIGIN)
-    archive.ensure_source("harbour-watch", role="mirror", origin=MIRROR)
-    archive.ensure_source("other-news", role="origin", origin="http://127.0.0.1:9003")
-    yield archive
-    archive.engine.dispose()
-
-
-def put(archive, source, url, paragraphs, *, minutes=0, **kw):
-    body = ("|".join(paragraphs) + repr(kw)).encode()
-    return archive.record(Fetch(source, url, T0 + timedelta(minutes=minutes), 200, body), ex(paragraphs, **kw))
 
 
 def test_a_story_on_more_pages_than_max_df_still_finds_its_original(archive, monkeypatch):
     # Once a story is on more than MAX_DF pages every hash of it is "frequent": its next copy
     # must still be linked, through the pages that are already the original of a link.
-    from storage.copies import match as copies  # MAX_DF and MAX_CANDIDATES live in storage.copies.match
+    from storage.copies import (
+        match as copies,  # MAX_DF and MAX_CANDIDATES live in storage.copies.match
+    )
 
     monkeypatch.setattr(copies, "MAX_DF", 2)
     for n in range(3):
@@ -52,7 +28,9 @@ def test_a_story_on_more_pages_than_max_df_still_finds_its_original(archive, mon
 def test_stock_phrases_on_more_pages_than_max_df_find_nothing(archive, monkeypatch):
     # A text that shares only a frequent phrase with linked originals is no syndicated story:
     # not even a candidate, unless the share of frequent hashes that makes one is lowered.
-    from storage.copies import match as copies  # MAX_DF and MAX_CANDIDATES live in storage.copies.match
+    from storage.copies import (
+        match as copies,  # MAX_DF and MAX_CANDIDATES live in storage.copies.match
+    )
 
     monkeypatch.setattr(copies, "MAX_DF", 2)
     stock = "Subscribe to our newsletter to receive the latest harbour news every morning in your inbox."

@@ -1,38 +1,9 @@
 """The original of a copy: the choice between two origins, attribution to an uncrawled publisher."""
-from datetime import UTC, datetime, timedelta
 
 import pytest
-from storage.archive import Archive
-from storage.types import Extracted, Fetch
+
+from tests.support.harbour import ORIGIN, archive, only_copy, put  # noqa: F401 (a fixture)
 from tests.support.records import ARTICLE
-
-T0 = datetime(2026, 3, 1, tzinfo=UTC)
-ORIGIN, MIRROR = "http://127.0.0.1:9001", "http://127.0.0.1:9002"
-
-
-def ex(paragraphs, *, published=None, canonical=None, links=(), site=None):
-    return Extracted("Harbour channel to be deepened", None, published, site, "en", canonical, tuple(paragraphs),
-                     "trafilatura", "2.3.1", "test", tuple(links))
-
-
-@pytest.fixture
-def archive(db_url):
-    archive = Archive.open(db_url)
-    archive.ensure_source("port-news", role="origin", origin=ORIGIN)
-    archive.ensure_source("harbour-watch", role="mirror", origin=MIRROR)
-    archive.ensure_source("other-news", role="origin", origin="http://127.0.0.1:9003")
-    yield archive
-    archive.engine.dispose()
-
-
-def put(archive, source, url, paragraphs, *, minutes=0, **kw):
-    body = ("|".join(paragraphs) + repr(kw)).encode()
-    return archive.record(Fetch(source, url, T0 + timedelta(minutes=minutes), 200, body), ex(paragraphs, **kw))
-
-
-def only_copy(archive, url):
-    (row,) = archive.copies(url)
-    return row
 
 
 @pytest.mark.parametrize("reason", ["declared attribution (link)", "declared attribution (name)", "canonical",

@@ -4,9 +4,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from crawler.render.html import monitor_html
 from storage.archive import Archive
 from storage.errors import StorageError
-from crawler.render.html import monitor_html
 from storage.reports.monitor import monitor_report
 from storage.types import Extracted, Fetch
 

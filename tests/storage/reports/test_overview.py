@@ -1,7 +1,9 @@
 """The overview's health rules from crawl runs."""
 
 from __future__ import annotations
+
 from datetime import UTC, datetime, timedelta
+
 from storage.models import CrawlRun
 
 

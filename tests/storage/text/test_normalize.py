@@ -15,7 +15,6 @@ def test_typography_folds_away():
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from storage.text.normalize import normalize_text
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
