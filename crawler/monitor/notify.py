@@ -172,8 +172,11 @@ class Notifier:
 
         if self._archive is None:
             self._archive = Archive.open(self.db)
-        # A second of slack: the child stamps its captures just after we noted the start.
-        report = monitor_report(self._archive.session, since=outcome.started_at - timedelta(seconds=1),
+        # A second of slack (the child stamps its captures just after we noted the start), but never
+        # back into the source's previous run: runs close together would report its changes twice.
+        since = outcome.started_at - timedelta(seconds=1)
+        previous = self._archive.previous_run_end(outcome.source, before=outcome.run_id)
+        report = monitor_report(self._archive.session, since=max(since, previous) if previous else since,
                                 until=outcome.finished_at, source=outcome.source)
         return report, monitor_html(report)
 

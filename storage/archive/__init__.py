@@ -65,6 +65,9 @@ class Archive:
     def runs(self, *, source: str | None = None, limit: int = 50) -> list[dict]:
         return runs.runs(self.session, source=source, limit=limit)
 
+    def previous_run_end(self, source: str, *, before: int | None) -> datetime | None:
+        return runs.previous_run_end(self.session, source, before=before)
+
     # -- re-checks ---------------------------------------------------------------
 
     def known_pages(self, source: str) -> list[KnownPage]:

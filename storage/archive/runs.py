@@ -84,6 +84,16 @@ def last_run_starts(session: sessionmaker[Session]) -> dict[str, datetime]:
     return {name: starts[run_id] for name, run_id in rows}
 
 
+def previous_run_end(session: sessionmaker[Session], source: str, *, before: int | None) -> datetime | None:
+    """When the source's last run before run ``before`` (before every run: None) finished."""
+    query = (select(CrawlRun.finished_at).join(Source).where(Source.name == source, CrawlRun.finished_at.is_not(None))
+             .order_by(CrawlRun.id.desc()).limit(1))
+    if before is not None:
+        query = query.where(CrawlRun.id < before)
+    with session() as s:
+        return s.scalar(query)
+
+
 def close_open_runs(session: sessionmaker[Session], source: str, *, since: datetime, status: str,
                     reason: str) -> int:
     """Mark the source's runs begun at or after ``since`` and still ``running`` as ended

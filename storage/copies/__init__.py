@@ -14,8 +14,9 @@ A new version flows through these modules, in order:
 new version, and :func:`refresh_links` after a crawl; the read side calls :func:`compare`.
 """
 
-from storage.copies.match import (Link, Side, attribution, candidates, choose_original, compare, index_version,
-                                  load_side, load_sides, match_page, refresh_links, relate)
+from storage.copies.match import (Link, Side, candidates, compare, index_version, load_side, load_sides, match_page,
+                                  refresh_links, relate)
+from storage.copies.original import attribution, choose_original
 
 __all__ = ["Link", "Side", "attribution", "candidates", "choose_original", "compare", "index_version",
            "load_side", "load_sides", "match_page", "refresh_links", "relate"]

@@ -24,7 +24,7 @@ from storage.copies import index as copy_index
 from storage.copies.align import Alignment, align
 from storage.copies.index import PageRef, SourceRef, VersionRef
 from storage.copies.fingerprints import fingerprints
-from storage.copies.original import attribution, choose_original
+from storage.copies.original import choose_original
 from storage.models import CopyLink, Page, Source, Version
 from storage.types import utcnow
 

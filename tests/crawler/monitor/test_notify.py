@@ -229,3 +229,31 @@ def test_apprise_target_delivers_one_message_through_apprise(receiver):
                    attempts=1)
     (sent,) = hook.messages
     assert (sent["title"], sent["message"]) == ("mirrorwatch: news run 7", "rewrite 0.49 /articles/tram.html")
+
+
+def test_a_run_report_never_reaches_back_into_the_previous_run(db_url, tmp_path):
+    # Runs of a short schedule follow each other closely: the second of slack before a run's start
+    # must not bring the previous run's new page into this run's report (and message).
+    from datetime import timedelta
+
+    from storage.archive import Archive
+    from storage.types import Fetch, utcnow
+    from tests.support.records import URL, extracted
+
+    archive = Archive.open(db_url)
+    archive.ensure_source("gazette", role="origin", origin="http://127.0.0.1:9")
+    first = archive.start_run("gazette")
+    found = utcnow()
+    archive.record(Fetch("gazette", URL, found, 200, b"<html>v1</html>"),
+                   extracted(["A page found in the first run."]), run_id=first)
+    archive.finish_run(first, reason="finished", stats={"mirrorwatch/captures/new-version": 1})
+    second = archive.start_run("gazette")
+    archive.finish_run(second, reason="finished", stats={})
+    started = found + timedelta(seconds=0.5)  # within the second of slack before a run's start
+    notifier = Notifier((), db=db_url, report_dir=tmp_path)
+    report, html = notifier.report(RunOutcome("gazette", started, utcnow(), 0, "finished", second, {}))
+    assert report["new"] == [] and "A page found" not in html
+    report, _ = notifier.report(RunOutcome("gazette", started, utcnow(), 0, "finished", first, {}))
+    assert [e["url"] for e in report["new"]] == ["http://127.0.0.1:9/articles/tram.html"]
+    archive.engine.dispose()
+    notifier._archive.engine.dispose()
