@@ -21,9 +21,9 @@ demo: $(STAMP)
 test: $(STAMP)
 	@# Headless Chromium + chromedriver for the browser tests; without them those skip (fail under CI=true).
 	-@bash scripts/ensure-chromium.sh
-	@# Serial: with pytest-xdist (PYTEST_ARGS="-n 3 --dist loadfile", about 4 min instead of 10)
-	@# the scheduler's timing tests were seen to fail under the load; see the test-layout notes.
-	$(PY) -m pytest -q $(PYTEST_ARGS)
+	@# Three workers on two cores: most slow tests wait on sleeps, servers and subprocesses.
+	@# --dist loadfile keeps a file on one worker, so a module's fixture (one crawl) is built once.
+	$(PY) -m pytest -q -n 3 --dist loadfile $(PYTEST_ARGS)
 
 # make test-fast: the tests that start no crawl or scheduler and take under ~2 s each.
 test-fast: $(STAMP)

@@ -87,7 +87,7 @@ def test_missing_file(tmp_path):
         load_sources(tmp_path / "absent.toml")
 
 
-# -- from test_scheduler.py: The scheduler: real `mirrorwatch schedule` processes against a local site.
+# -- The scheduler: real `mirrorwatch schedule` processes against a local site.
 
 from datetime import timedelta
 

@@ -15,7 +15,7 @@ def test_origin_always_names_the_port():
     assert origin_of("http://127.0.0.1:8001/a") == "http://127.0.0.1:8001"
 
 
-# -- from test_properties.py: Property tests (hypothesis): URL and text normalisation, paragraph alignment, copy relations.
+# -- properties (hypothesis)
 
 from urllib.parse import parse_qsl, urlsplit
 

@@ -13,7 +13,7 @@ def test_db_upgrade_creates_then_reports_current(ws):
         assert conn.execute("pragma journal_mode").fetchone() == ("wal",)
 
 
-# -- from test_reextract.py: Re-extraction after an extractor change, and retention (prune) of identical captures.
+# -- Re-extraction after an extractor change, and retention (prune) of identical captures.
 
 
 from storage.archive import Archive

@@ -30,7 +30,7 @@ def test_scrapy_own_rule_keeps_a_304_at_the_start_delay():
     assert slot.delay == 0.5  # the behaviour RecheckAutoThrottle changes; fails if Scrapy changes it
 
 
-# -- from test_crawl_costs.py: What keeps a crawl's per-page cost and memory down, each checked on its own:
+# -- What keeps a crawl's per-page cost and memory down, each checked on its own:
 
 import gc
 import weakref

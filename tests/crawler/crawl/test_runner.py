@@ -38,7 +38,7 @@ def test_scrapy_crawl_from_the_repo_root(site, ws):
     assert ws.json("history", site.url + A)["versions"][0]["number"] == 1
 
 
-# -- from test_crawl_costs.py: What keeps a crawl's per-page cost and memory down, each checked on its own:
+# -- What keeps a crawl's per-page cost and memory down, each checked on its own:
 
 import subprocess
 import sys

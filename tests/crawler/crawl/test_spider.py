@@ -148,7 +148,7 @@ def test_redirect_to_a_page_already_fetched_is_still_an_alias(site, ws):
     assert ws.json("history", f"{site.url}/old/tram.html")["url"] == site.url + A
 
 
-# -- from test_crawl_costs.py: What keeps a crawl's per-page cost and memory down, each checked on its own:
+# -- What keeps a crawl's per-page cost and memory down, each checked on its own:
 
 from scrapy.http import HtmlResponse
 
@@ -166,7 +166,7 @@ def test_canonical_link_read_from_the_raw_body_in_any_encoding(encoding):
     assert _canonical_href(response) is None
 
 
-# -- from test_recheck.py: The re-check policy: due times on literal datetimes, the archive hook, and crawls that
+# -- The re-check policy: due times on literal datetimes, the archive hook, and crawls that
 
 
 

@@ -24,7 +24,7 @@ def test_html_report_escapes_scraped_text(archive):
     assert re.search(r"<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'", html)
 
 
-# -- from test_browser.py: The HTML compare report in a real headless Chromium: it renders, and scraped
+# -- The HTML compare report in a real headless Chromium: it renders, and scraped
 
 import shutil
 import subprocess

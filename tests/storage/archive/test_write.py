@@ -166,7 +166,7 @@ def test_known_pages_carry_validators(archive):
     assert (known.url, known.etag, known.last_modified) == (URL, '"e1"', "Thu, 01 Jan 2026 12:00:00 GMT")
 
 
-# -- from test_change_write_path.py: The write path stores each new version's change class and significance (SQLite and PostgreSQL).
+# -- The write path stores each new version's change class and significance (SQLite and PostgreSQL).
 
 
 

@@ -45,7 +45,7 @@ def test_a_title_repeated_in_the_footer_leaves_the_copy_own_title_paired():
     assert ("+", "\u2013 The Daily Relay") in a.rows[0].words
 
 
-# -- from test_properties.py: Property tests (hypothesis): URL and text normalisation, paragraph alignment, copy relations.
+# -- properties (hypothesis)
 
 
 from hypothesis import HealthCheck, given, settings

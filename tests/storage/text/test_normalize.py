@@ -11,7 +11,7 @@ def test_typography_folds_away():
     assert text_sha256(["a"]) != text_sha256(["b"])
 
 
-# -- from test_properties.py: Property tests (hypothesis): URL and text normalisation, paragraph alignment, copy relations.
+# -- properties (hypothesis)
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
