@@ -1,4 +1,5 @@
-"""The SQL of copy matching: prebuilt Core statements on the fingerprint index and links.
+"""The SQL of copy matching: prebuilt Core statements on the fingerprint index and links, and the
+plain values they read (``PageRef``, ``VersionRef``, ``SourceRef``, and a pair's ``Side``).
 
 Matching a new version runs a handful of statements (write its fingerprints,
 find candidates, load them, write links). Built once here on the tables (not
@@ -58,6 +59,22 @@ class VersionRef:
     @cached_property
     def paragraphs(self) -> list[str]:
         return self.text.split("\n") if self.text else []
+
+
+@dataclass(frozen=True)
+class Side:
+    """One page's current version as matching sees it: plain values, boilerplate indexes, and
+    (for a version just indexed) its fingerprints."""
+
+    page: PageRef
+    version: VersionRef
+    source: SourceRef
+    boilerplate: set[int]
+    hashes: frozenset[int] | None = None
+
+    @property
+    def paragraphs(self) -> list[str]:
+        return self.version.paragraphs
 
 
 def refs(page, version, source) -> tuple[PageRef, VersionRef, SourceRef]:

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from storage.copies import boilerplate
 from storage.copies import index as copy_index
 from storage.copies.align import Alignment, align
-from storage.copies.index import PageRef, SourceRef, VersionRef
+from storage.copies.index import Side
 from storage.copies.fingerprints import fingerprints
 from storage.copies.original import choose_original
 from storage.models import CopyLink, Page, Source, Version
@@ -35,22 +35,6 @@ MAX_DF = 50  # pages a hash may occur on before it counts as a stock phrase
 SYNDICATED_SHARE = 0.5
 MAX_CANDIDATES = 25
 _CHUNK = 500
-
-
-@dataclass(frozen=True)
-class Side:
-    """One page's current version as matching sees it: plain values, boilerplate indexes, and
-    (for a version just indexed) its fingerprints."""
-
-    page: PageRef
-    version: VersionRef
-    source: SourceRef
-    boilerplate: set[int]
-    hashes: frozenset[int] | None = None
-
-    @property
-    def paragraphs(self) -> list[str]:
-        return self.version.paragraphs
 
 
 def load_sides(s: Session, page_ids: Collection[int]) -> dict[int, Side]:

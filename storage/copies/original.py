@@ -15,16 +15,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
-
 from sqlalchemy.orm import Session
 
 from storage.copies import index as copy_index
-from storage.copies.index import PageRef
+from storage.copies.index import PageRef, Side
 from storage.urls import normalize_url
-
-if TYPE_CHECKING:
-    from storage.copies.match import Side
 
 _ATTRIBUTION = re.compile(
     r"\b(?:originally|first)\s+(?:published|appeared|posted|ran)\s+(?:on|in|at|by)\s+"
