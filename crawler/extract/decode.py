@@ -1,12 +1,13 @@
 """Bytes of a fetched page: is it an HTML page at all, in which encoding, and its text.
 
 :func:`not_html` is the one rule, for crawls and WARC imports alike, of what counts as an
-HTML page: a declared type that names HTML (``text/html``, ``application/xhtml+xml``), or
-no declared type and a body that is not a known binary format; feeds, sitemaps, images
-and PDFs are not (even a PDF sent as ``text/html``, told by its first bytes).
+HTML page: a declared type that names HTML (``text/html``, ``application/xhtml+xml``), an
+XML type over an ``<html>`` document, or no declared type and a body that is not binary;
+feeds, sitemaps, images and PDFs are not (even a PDF sent as ``text/html``, told by its
+first bytes).
 :func:`page_encoding` is the page's encoding by Scrapy's own rules (a BOM, the
-``Content-Type`` header, ``<meta charset>``, then a guess; w3lib underlies both), for
-bodies that did not come through Scrapy.
+``Content-Type`` header, ``<meta charset>``; w3lib underlies both), for bodies that did not
+come through Scrapy.
 
 Text, when the site is wrong about its own encoding:
 
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 import codecs
 import logging
+import re
 
 from charset_normalizer import from_bytes
 from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding, read_bom, resolve_encoding
@@ -55,32 +57,37 @@ def mime_type(content_type: str | None) -> str:
     return (content_type or "").split(";")[0].strip().lower()
 
 
+# Bytes no text has (control characters other than tab, line feed, form feed, carriage return),
+# looked for in a body sent without a type, as Scrapy's own sniffing does.
+_BINARY = bytes(b for b in range(32) if b not in (9, 10, 12, 13))
+_HTML_ROOT = re.compile(rb"<html[\s>]", re.IGNORECASE)
+
+
 def not_html(content_type: str | None, body: bytes) -> str | None:
-    """Why a 200 answer is not an HTML page (one line a capture can keep), or None when it is one."""
+    """Why a 200 answer is not an HTML page (one line a capture can keep), or None when it is one.
+
+    A type that names HTML is HTML; an XML type is HTML when the document is one (XHTML served
+    as XML), not when it is a feed or a sitemap; any other type is not. Without a type, the
+    body must not be a known binary format or carry bytes no text has."""
     declared = mime_type(content_type)
-    if declared and "html" not in declared:
+    if declared and "html" not in declared and not ("xml" in declared and _HTML_ROOT.search(body[:2048])):
         return f"not an HTML page: {declared}"
     head = body[:16].lstrip()
     for magic, kind in MAGIC.items():
         if head.startswith(magic):
             return f"not an HTML page: looks like {kind} (sent as {declared or 'no content type'})"
-    if not declared and b"\x00" in body[:1024]:
+    if not declared and body[:5000].translate(None, _BINARY) != body[:5000]:
         return "not an HTML page: no content type, and binary data"
     return None
 
 
 def page_encoding(content_type: str | None, body: bytes) -> str | None:
-    """A page's encoding as Scrapy reads it: a BOM, its header, ``<meta charset>``, else the first
-    of UTF-8 and windows-1252 that decodes the body (None: neither)."""
+    """The encoding a page declares, read as Scrapy reads it: a BOM, its header, ``<meta charset>``.
+    None when it declares none: :func:`decode_html` then reads UTF-8, or sniffs (where Scrapy's
+    own guess can be an unlikely code page)."""
     for found in (read_bom(body)[0], http_content_type_encoding(content_type), html_body_declared_encoding(body)):
         if found and (resolved := resolve_encoding(found)):
             return resolved
-    for guess in ("utf-8", "cp1252"):
-        try:
-            body.decode(guess)
-        except UnicodeDecodeError:
-            continue
-        return resolve_encoding(guess)
     return None
 
 

@@ -207,6 +207,8 @@ class WarcImporter:
 
 
 def _header(headers: Sequence[tuple[str, str]], name: str) -> str | None:
-    """The first value of a header, by its name in any case (None when absent or empty)."""
+    """The last value of a header, by its name in any case, as Scrapy's ``Headers.get`` reads it
+    (None when absent or empty)."""
     wanted = name.lower()
-    return next((value for key, value in headers if key.lower() == wanted and value), None)
+    values = [value for key, value in headers if key.lower() == wanted]
+    return values[-1] if values and values[-1] else None

@@ -201,7 +201,7 @@ def growth(root: Path, pages: int, recrawls: int) -> dict:
     for n in range(recrawls):
         with BenchSite(pages, validators=n % 2 == 0, port=port) as site:
             _, summary = ws.crawl(site)
-        for key in ("new_versions", "unchanged", "not_modified", "errors"):
+        for key in ("new_version", "unchanged", "not_modified", "error"):
             outcomes[key] = outcomes.get(key, 0) + summary[key]
     after = ws.sizes()
     return {"pages": pages, "recrawls": recrawls, "before": before, "after": after, "outcomes": outcomes}

@@ -105,7 +105,7 @@ def growth_rows(root: Path, sizes: Sizes) -> list[Row]:
         ("    bytes per re-crawl (SQLite file)", f"{(a['bytes'] - b['bytes']) / k / 1024:,.0f} KiB "
          f"({b['bytes'] / 1e6:.1f} MB after the first crawl)", "", ""),
         ("    outcomes", f"{o['not_modified']:,} not-modified, {o['unchanged']:,} unchanged, "
-         f"{o['new_versions']} new, {o['errors']} errors", "", ""),
+         f"{o['new_version']} new, {o['error']} errors", "", ""),
     ]
 
 
