@@ -78,7 +78,10 @@ def crawl(ctx: Context, names: tuple[str, ...], due: bool, redis_url: str | None
             raise click.ClickException(str(exc)) from None
     data = as_json(results)
     emit(fmt, data, lambda console, _: render.crawl_summary(console, data["sources"]))
-    if any(r.finish_reason not in ("finished", None) for r in results):
+    for result in results:
+        if result.problem:
+            click.echo(f"Error: {result.source}: {result.problem}", err=True)
+    if any(r.finish_reason not in ("finished", None) or r.problem for r in results):
         sys.exit(1)
 
 

@@ -26,7 +26,9 @@ Stats (persisted with the run): ``mirrorwatch/captures/<outcome>``,
 ``mirrorwatch/recheck/not_due``, ``mirrorwatch/recheck/skipped_listed``,
 ``mirrorwatch/fetch/partial_refetched``,
 ``mirrorwatch/fetch/partial_confirmed`` (the second fetch looked partial too),
-``mirrorwatch/extract/pool_restarts`` (a worker died and was replaced);
+``mirrorwatch/extract/pool_restarts`` (a worker died and was replaced),
+``mirrorwatch/extract/failed`` and ``mirrorwatch/extract/first_error`` (what the first
+failed extraction said: the crawl and its health call most pages failing a broken extractor);
 ``mirrorwatch/database_error`` (the message) when a database failure stopped the crawl
 (finish reason ``database_error``).
 """
@@ -46,7 +48,7 @@ from scrapy.utils.defer import deferred_from_coro
 from sqlalchemy.exc import SQLAlchemyError
 
 from crawler.extract.pool import SHARED, worker_count
-from crawler.extract.worker import extract
+from crawler.extract.worker import ExtractorUnavailable, extract
 from crawler.crawl.items import PageFetched
 from crawler.crawl.partial import PartialCheck
 from storage.archive import Archive
@@ -202,8 +204,12 @@ class ArchivePipeline:
             item.body, item.error = None, "extraction failed: the extraction worker died on this page or one beside it"
             return None
         except Exception as exc:  # a parser bug must not lose the fetch
-            log.warning("%s: extraction failed: %r", item.url, exc)
+            # An extractor that cannot load fails every page: the crawl says it once, at its end.
+            log.log(logging.INFO if isinstance(exc, ExtractorUnavailable) else logging.WARNING,
+                    "%s: extraction failed: %s", item.url, exc)
             self.stats.inc_value("mirrorwatch/extract/failed")
+            if self.stats.get_value("mirrorwatch/extract/first_error") is None:  # the cause, for the run's health
+                self.stats.set_value("mirrorwatch/extract/first_error", str(exc)[:500])
             item.body, item.error = None, f"extraction failed: {exc!r}"[:1000]
             return None
         finally:

@@ -14,7 +14,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from storage.archive.runs import finish_status, run_counts
+from storage.archive.runs import extraction_problem, finish_status, run_counts
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,11 @@ class CrawlResult:
     @property
     def run_id(self) -> int | None:
         return self.stats.get("mirrorwatch/run_id")
+
+    @property
+    def problem(self) -> str | None:
+        """Why the crawl's answers could not be used although it finished (extraction broken)."""
+        return extraction_problem(self.stats)
 
     def counts(self) -> dict[str, int]:
         return run_counts(self.stats)

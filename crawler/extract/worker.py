@@ -1,17 +1,34 @@
 """What an extraction pool's workers run, in a module light enough for the process that
 hands out the work (a crawl, a WARC import) to import: it never extracts itself, so it
 never loads trafilatura (some 30 MB it would not use). Each worker loads it at start.
+
+A worker whose extractor cannot be loaded (a dependency missing from the install) stays
+alive and fails every page with :class:`ExtractorUnavailable`, naming the import error,
+instead of dying: a dead worker breaks the pool, and the crawl could only say "the
+extraction worker died".
 """
 
 from __future__ import annotations
 
+_UNAVAILABLE: str | None = None  # why the extractor could not be loaded in this worker
+
+
+class ExtractorUnavailable(RuntimeError):
+    """The extractor cannot be loaded in this worker: no page can be extracted."""
+
 
 def start_worker() -> None:
     """Pool initializer: import the extractor before the first page arrives."""
-    import crawler.extract.extractor  # noqa: F401
+    global _UNAVAILABLE
+    try:
+        import crawler.extract.extractor  # noqa: F401
+    except Exception as exc:  # ImportError above all: the install lacks a dependency
+        _UNAVAILABLE = f"the extractor cannot be loaded: {type(exc).__name__}: {' '.join(str(exc).split())}"
 
 
 def extract(body: bytes, url: str | None, encoding: str | None):
+    if _UNAVAILABLE is not None:
+        raise ExtractorUnavailable(_UNAVAILABLE)
     from crawler.extract.extractor import extract as run
 
     return run(body, url=url, encoding=encoding)

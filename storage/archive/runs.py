@@ -8,7 +8,7 @@ closing them itself (:func:`close_open_runs`), or its row would stay ``running``
 A run's outcome counts come from its stats in one spelling, :data:`COUNT_KEYS`, for every
 command and page that shows them (``crawl`` and ``runs --format json``, ``schedule --once``,
 the report's health, the dashboard); :func:`finish_status` maps Scrapy's finish reason to
-the run's status.
+the run's status, and :func:`extraction_problem` says when extraction failed for most pages.
 """
 
 from __future__ import annotations
@@ -33,6 +33,17 @@ def run_counts(stats: Mapping[str, Any]) -> dict[str, int]:
     """``{"fetched", "new_version", "unchanged", "not_modified", "gone", "error"}`` from a run's stats."""
     counts = {o.replace("-", "_"): int(stats.get(f"mirrorwatch/captures/{o}", 0) or 0) for o in OUTCOMES}
     return {"fetched": sum(counts.values()), **counts}
+
+
+def extraction_problem(stats: Mapping[str, Any]) -> str | None:
+    """When extraction failed for most of a run's pages (a broken install, not odd pages): one line
+    naming the first failure's cause; None otherwise."""
+    failed = int(stats.get("mirrorwatch/extract/failed", 0) or 0)
+    calls = int(stats.get("mirrorwatch/extract/calls", 0) or 0)
+    if failed == 0 or failed * 2 <= calls:
+        return None
+    cause = stats.get("mirrorwatch/extract/first_error") or "the extraction worker died"
+    return f"extraction failed for {failed} of {calls} pages: {cause}"
 
 
 def finish_status(reason: str | None) -> str:

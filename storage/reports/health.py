@@ -2,12 +2,13 @@
 
 The monitoring report (``storage.reports.monitor``) and the dashboard's overview
 (``storage.reports.overview``) apply these rules to a source's last run: failed or
-interrupted, fetched nothing (unless it was a quiet scheduled run), mostly errors.
+interrupted, fetched nothing (unless it was a quiet scheduled run), mostly errors, extraction
+failing for most pages (a broken install: the warning names the cause).
 """
 
 from __future__ import annotations
 
-from storage.archive.runs import run_row
+from storage.archive.runs import extraction_problem, run_row
 from storage.models import CrawlRun
 
 __all__ = ["run_row", "run_warnings"]
@@ -25,6 +26,8 @@ def run_warnings(run: CrawlRun) -> list[str]:
         warnings.append("the last crawl fetched no pages")
     elif summary["error"] * 2 > summary["fetched"]:
         warnings.append(f"the last crawl had {summary['error']} errors in {summary['fetched']} fetches")
+    if problem := extraction_problem(run.stats or {}):
+        warnings.append(f"the last crawl's {problem}")
     return warnings
 
 

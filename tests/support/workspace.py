@@ -105,8 +105,8 @@ class Workspace:
     def source(self, site: Site, *, name: str = "test", role: str = "origin", **fields) -> None:
         self.sources(source_table(site, name=name, role=role, **fields))
 
-    def run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-        env = {**os.environ, "MIRRORWATCH_EXTRACT_WORKERS": "1"}
+    def run(self, *args: str, check: bool = True, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+        env = {**os.environ, "MIRRORWATCH_EXTRACT_WORKERS": "1", **(env or {})}
         env.pop("MIRRORWATCH_DB", None)
         env.pop("MIRRORWATCH_SOURCES", None)
         result = subprocess.run([sys.executable, "-m", "crawler", *args], cwd=self.dir, env=env,

@@ -96,3 +96,27 @@ def test_server_errors_are_error_captures(site, ws):
     assert result["summary"]["error"] == 1
     assert ws.captures()[-1][1:] == ("error", 503)
     assert len(ws.json("history", site.url + A)["versions"]) == 1
+
+
+@pytest.mark.slow
+def test_an_extractor_that_cannot_load_fails_the_crawl_in_one_line_naming_the_cause(site, ws, tmp_path):
+    # What a plain install without lxml_html_clean did: trafilatura failed to import in every
+    # extraction worker, each page became an error capture, and the crawl said "finished", exit 0.
+    broken = tmp_path / "broken"
+    (broken / "trafilatura").mkdir(parents=True)
+    (broken / "trafilatura" / "__init__.py").write_text(
+        'raise ImportError("lxml.html.clean module is now a separate project lxml_html_clean.\\n'
+        'Install lxml[html-clean] or lxml_html_clean directly.")\n')
+    site.index(A, "/articles/bridge.html")
+    site.article(A, "Tram", PARAGRAPHS)
+    site.article("/articles/bridge.html", "Bridge", PARAGRAPHS[::-1])
+    ws.source(site)
+    crawl = ws.run("crawl", check=False, env={"PYTHONPATH": str(broken)})
+    cause = ("the extractor cannot be loaded: ImportError: lxml.html.clean module is now a separate project "
+             "lxml_html_clean. Install lxml[html-clean] or lxml_html_clean directly.")
+    assert crawl.returncode == 1
+    assert crawl.stderr.strip().splitlines() == [f"Error: test: extraction failed for 2 of 2 pages: {cause}"]
+    report = ws.json("report", "--since", "1h")
+    (health,) = report["health"]
+    assert f"the last crawl's extraction failed for 2 of 2 pages: {cause}" in health["warnings"]
+    assert [outcome for _, outcome, _ in ws.captures()] == ["error", "error"]  # no version made of nothing

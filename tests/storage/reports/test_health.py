@@ -6,7 +6,7 @@ START = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
 
 def test_a_scheduled_run_with_nothing_due_is_not_a_health_warning():
     from storage.models import CrawlRun
-    from storage.reports.monitor import run_warnings
+    from storage.reports.health import run_warnings
 
     def run(**stats):
         return CrawlRun(id=1, started_at=START, status="finished", finish_reason="finished", stats=stats)
@@ -17,3 +17,19 @@ def test_a_scheduled_run_with_nothing_due_is_not_a_health_warning():
     assert run_warnings(run(**{"mirrorwatch/recheck/due": 2})) == ["the last crawl fetched no pages"]
     down = run(**{"mirrorwatch/recheck/due": 0, "log_count/ERROR": 2, "downloader/exception_count": 3})
     assert run_warnings(down) == ["the last crawl fetched no pages"]
+
+
+def test_extraction_failing_for_most_pages_is_a_warning_naming_its_cause():
+    from storage.models import CrawlRun
+    from storage.reports.health import run_warnings
+
+    cause = "the extractor cannot be loaded: ImportError: lxml.html.clean module is now a separate project"
+    stats = {"mirrorwatch/captures/error": 3, "mirrorwatch/captures/new-version": 1,
+             "mirrorwatch/extract/calls": 4, "mirrorwatch/extract/failed": 3, "mirrorwatch/extract/first_error": cause}
+    broken = CrawlRun(id=1, started_at=START, status="finished", finish_reason="finished", stats=stats)
+    assert run_warnings(broken) == ["the last crawl had 3 errors in 4 fetches",
+                                    f"the last crawl's extraction failed for 3 of 4 pages: {cause}"]
+    # A page or two that trafilatura cannot parse, among many, is no broken extractor.
+    odd = {**stats, "mirrorwatch/captures/error": 1, "mirrorwatch/captures/new-version": 9,
+           "mirrorwatch/extract/calls": 10, "mirrorwatch/extract/failed": 1}
+    assert run_warnings(CrawlRun(id=2, started_at=START, status="finished", finish_reason="finished", stats=odd)) == []
