@@ -43,6 +43,8 @@ bench: $(STAMP)
 	$(PY) -m tests.bench.warc_import
 	@echo "== dashboard pages on 100,000 stored versions (each < 200 ms) =="
 	$(PY) -m tests.bench.dashboard
+	@echo "== extraction options side by side (181 article pages and the wcxb-dev articles) =="
+	$(PY) -m tests.bench.extract_options
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache
