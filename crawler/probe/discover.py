@@ -33,7 +33,7 @@ class Discovery:
     feeds: list[str] = field(default_factory=list)
     robots: str = ""  # the robots.txt URL read
     robots_status: int | None = None
-    notes: list[str] = field(default_factory=list)  # what was seen and left out, in words
+    notes: list[dict] = field(default_factory=list)  # {"note", "url"}: what was seen and left out
 
 
 def discover(url: str, fetcher: Fetcher) -> Discovery:
@@ -53,12 +53,15 @@ def discover(url: str, fetcher: Fetcher) -> Discovery:
         found.feeds.append(page.url)
     elif kind == "html":
         found.start_urls.append(page.url)
-        for feed in _feeds(page):
-            _keep(found.feeds, feed, origin, found.notes, "feed")
+        for feed, title in _feeds(page):
+            if "comment" in (feed + title).lower():  # its items are comments, each linking to its article
+                found.notes.append({"note": "a comments feed, left out", "url": feed})
+            else:
+                _keep(found.feeds, feed, origin, found.notes, "feed")
     else:
         raise NotASite(f"{url} is not a web page, a sitemap or a feed ({page.content_type or 'no type'})")
     if page.url != url:
-        found.notes.append(f"{url} redirects to {page.url}")
+        found.notes.append({"note": f"{url} redirects; the source starts where it lands", "url": page.url})
     for sitemap in fetcher.robots_sitemaps(page.url):
         _keep(found.sitemaps, sitemap, origin, found.notes, "sitemap")
     if not found.sitemaps:
@@ -82,9 +85,9 @@ def kind_of(page: Fetched) -> str:
     return "other"
 
 
-def _keep(urls: list[str], url: str, origin: str, notes: list[str], what: str) -> None:
+def _keep(urls: list[str], url: str, origin: str, notes: list[dict], what: str) -> None:
     if origin_of(url) != origin:
-        notes.append(f"a {what} on another site left out (a source stays on one site): {url}")
+        notes.append({"note": f"a {what} on another site, left out (a source stays on one site)", "url": url})
     elif url not in urls:
         urls.append(url)
 
@@ -103,9 +106,8 @@ class _AlternateLinks(HTMLParser):
             self.feeds.append((values["href"], values.get("title", "")))
 
 
-def _feeds(page: Fetched) -> list[str]:
-    """The RSS/Atom feeds the page announces, comment feeds left out (their items are comments)."""
+def _feeds(page: Fetched) -> list[tuple[str, str]]:
+    """The RSS/Atom feeds the page announces, as (absolute URL, title)."""
     parser = _AlternateLinks()
     parser.feed(page.body.decode("utf-8", "replace"))
-    return [urljoin(page.url, href.strip()) for href, title in parser.feeds
-            if "comment" not in (href + title).lower()]
+    return [(urljoin(page.url, href.strip()), title) for href, title in parser.feeds]

@@ -102,7 +102,7 @@ class Fetcher:
     def _rules(self, site: str) -> Protego | None:
         if site not in self._robots:
             answer = self._get(site + "/robots.txt")
-            self.robots_files[site] = answer
+            self.robots_files[site] = self._answers[site + "/robots.txt"] = answer
             # As Scrapy: a robots.txt that cannot be had (404, no answer) allows everything.
             ok = answer.status == 200 and answer.body
             self._robots[site] = Protego.parse(answer.body.decode("utf-8", "ignore")) if ok else None

@@ -3,7 +3,7 @@
 add_site     → ``{"file", "created", "source": {the entry written}, "listings": [listing],
                  "urls": {"sitemap", "feed", "start page", "distinct"}, "proposal": {"allow",
                  "listed", "listed_matched", "unmatched", "others_matched"}, "guessed": bool,
-                 "notes": [str], "capped": [str]}``
+                 "notes": [{"note", "url"}], "capped": [str]}``
 probe_source → ``{"source", "role", "origin", "allow", "deny", "max_depth", "max_pages",
                  "listings": [listing], "urls", "articles": [url], "not_articles": [url],
                  "followed": [url], "robots_disallowed": [url], "capped": [str]}``

@@ -19,8 +19,8 @@ def sources_table(console: Console, rows: list[dict]) -> None:
     """The sources, with each one's last run, pages and due pages when there is an archive;
     then each one's site URL, whole, on a line of its own."""
     archive = any("pages" in r for r in rows)
-    table = Table(box=box.SIMPLE_HEAD, padding=(0, 1), pad_edge=False, collapse_padding=True)
-    table.add_column("name", overflow="fold")
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, padding=0)  # columns apart by the box's one space
+    table.add_column("name", overflow="fold")  # folded only past 80 columns; whole on its line below
     for header in ("role", "schedule") + (("last run (UTC)", "status") if archive else ()):
         table.add_column(header, no_wrap=True)
     for header in ("pages", "due") if archive else ():
@@ -33,6 +33,7 @@ def sources_table(console: Console, rows: list[dict]) -> None:
                       str(r["pages"]), str(r["due"])]
         table.add_row(*cells)
     console.print(table)
+    console.print()
     for r in rows:
         console.print(f"{r['name']}: {_discovery(r)}", markup=False, highlight=False, soft_wrap=True)
         console.print("  " + r["origin"], markup=False, highlight=False, soft_wrap=True)
@@ -49,7 +50,9 @@ def add_text(data: dict) -> str:
     lines = [f"Added source {entry['name']!r} ({entry['role']}) to {data['file']}"
              + (" (a new file)." if data["created"] else "."), "Found:"]
     lines += listing_lines(data["listings"])
-    lines += [f"  {note}" for note in data["notes"] + data["capped"]]
+    for note in data["notes"]:
+        lines += [f"  {note['note']}:", f"    {note['url']}"]
+    lines += [f"  {note}" for note in data["capped"]]
     lines.append(f"URLs: {urls['sitemap']:,} in sitemaps, {urls['feed']:,} in feeds, "
                  f"{urls['start page']:,} linked from the start page ({urls['distinct']:,} distinct)")
     if not proposal["allow"]:
@@ -88,6 +91,8 @@ def listing_lines(listings: list[dict]) -> list[str]:
     lines = []
     for page in listings:
         kind = "sitemap index" if page["sitemaps"] else page["kind"]
+        if page["kind"] == "sitemap" and page["url"].endswith("/robots.txt"):
+            kind = "robots.txt, for its sitemaps"
         lines += [f"  {kind}: {_listing_summary(page)}", f"    {page['url']}"]
     return lines
 
