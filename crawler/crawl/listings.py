@@ -22,7 +22,7 @@ from pathlib import Path
 
 from scrapy import Request
 from scrapy.crawler import Crawler
-from scrapy.http import TextResponse
+from scrapy.http import Headers, TextResponse
 from scrapy.responsetypes import responsetypes
 from scrapy.settings import Settings
 from scrapy.statscollectors import MemoryStatsCollector
@@ -125,6 +125,8 @@ class _Reader:
             seen.add(request.url)
             if kind == "start page" and request.meta.get("depth", 0) > 0:
                 self.result.followed.append(normalize_url(request.url))
+            elif kind == "sitemap" and self.sitemap_urls >= MAX_SITEMAP_URLS:
+                continue  # said once, by the sitemap that reached the bound
             elif len(self.result.listings) > MAX_LISTINGS or level > MAX_INDEX_DEPTH:
                 left_out += 1
             else:
@@ -188,8 +190,9 @@ def _response(fetcher: Fetcher, request: Request, page: Listing):
     if fetched.status != 200:  # the crawl's HttpErrorMiddleware drops such a listing too
         page.problem = f"HTTP {fetched.status}"
         return None
-    cls = responsetypes.from_args(headers=fetched.headers, url=fetched.url, body=fetched.body)
-    return cls(url=fetched.url, status=fetched.status, headers=fetched.headers, body=fetched.body, request=request)
+    headers = Headers(fetched.headers)
+    cls = responsetypes.from_args(headers=headers, url=fetched.url, body=fetched.body)  # as Scrapy's downloader
+    return cls(url=fetched.url, status=fetched.status, headers=headers, body=fetched.body, request=request)
 
 
 def _type(response) -> str:

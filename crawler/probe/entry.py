@@ -98,6 +98,10 @@ def _replace(target: Path, text: str, *, display: Path) -> None:
             raise SourcesError(str(exc).replace(str(temp), str(display))) from None
         if target.exists():
             shutil.copymode(target, temp)
+        else:  # as open() would have made it, not mkstemp's owner-only mode
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(temp, 0o666 & ~umask)
         os.replace(temp, target)
     except OSError as exc:
         raise SourcesError(f"{display}: cannot write: {exc.strerror or exc}") from None

@@ -126,7 +126,8 @@ class Fetcher:
         url = response.geturl()
         headers = dict(response.headers.items())
         if len(body) > self.max_bytes:
-            return Fetched(url, status, headers, problem=f"larger than {self.max_bytes // 2**20} MB")
+            size = f"{self.max_bytes / 2**20:g} MB" if self.max_bytes >= 2**20 else f"{self.max_bytes / 2**10:g} KB"
+            return Fetched(url, status, headers, problem=f"larger than {size}")
         return Fetched(url, status, headers, body)
 
 
