@@ -131,6 +131,7 @@ def test_add_json(gazette, ws):
     assert data["urls"] == {"sitemap": 6, "feed": 2, "start page": 7, "distinct": 12}
 
 
+@pytest.mark.filterwarnings("error")  # robots.txt as a sitemap list once warned on stderr (Scrapy wants bytes)
 def test_sources_test_counts_and_samples(gazette, ws):
     ws.source(gazette, name="gazette", sitemaps=[gazette.url + "/robots.txt"], feeds=[gazette.url + "/feed.xml"],
               allow=[ALLOW], deny=["/library-"])
@@ -248,3 +249,22 @@ start_urls = ["{long}"]
     assert (data[0]["pages"], data[0]["due"], data[0]["last_run"]["status"]) == (2, 1, "finished")
     assert (data[1]["pages"], data[1]["due"], data[1]["last_run"]) == (0, 0, None)
     assert json.loads(ws.cli("sources", "--check", "--format", "json").stdout)["sources"][0].get("pages") is None
+
+
+def test_add_obeys_robots_txt_and_test_of_a_site_gone_is_one_line(gazette, ws):
+    gazette.write("robots.txt", "User-agent: *\nDisallow: /\n")
+    result = ws.cli("sources", "add", "gazette", gazette.url + "/", check=False)
+    assert (result.returncode, result.stderr) == (1, f"Error: cannot fetch {gazette.url}/: robots.txt disallows it\n")
+    assert gazette.server.paths_requested() == ["/robots.txt"]
+    ws.source(gazette, name="gazette")
+    gazette.server.stop()
+    result = ws.cli("sources", "test", "gazette", check=False)
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr == f"Error: cannot reach {gazette.url}/: connection refused\n"
+
+
+def test_add_of_a_feed_url_makes_a_source_of_the_feed(gazette, ws):
+    data = ws.json("sources", "add", "gazette-feed", gazette.url + "/feed.xml")
+    assert {k: data["source"].get(k) for k in ("start_urls", "sitemaps", "feeds")} == {
+        "start_urls": None, "sitemaps": [gazette.url + "/sitemap-index.xml"], "feeds": [gazette.url + "/feed.xml"]}
+    assert data["source"]["allow"] == [ALLOW]
