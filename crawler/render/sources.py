@@ -73,17 +73,17 @@ def test_text(data: dict) -> str:
     lines = [f"Source {data['source']!r} ({data['role']}): its listings read now; no article fetched."]
     lines += listing_lines(data["listings"])
     lines += [f"  {note}" for note in data["capped"]]
-    lines += [f"allow: {rules}", f"deny: {', '.join(map(pattern_repr, data['deny'])) or 'none'}"]
-    articles = f"Articles: {len(data['articles']):,} of {data['urls']:,} URLs"
-    if len(data["articles"]) > data["max_pages"]:
-        articles += f" (a crawl fetches at most max_pages = {data['max_pages']:,})"
+    lines += [f"allow: {rules}", f"deny: {', '.join(map(pattern_repr, data['deny'])) or 'none'}",
+              f"max_depth: {data['max_depth']} (link hops from a start page); max_pages: {data['max_pages']:,}"]
+    articles = data["articles"]
+    lines += _samples(f"Articles: {len(articles):,} of {data['urls']:,} URLs", articles, counted=True)
+    if len(articles) > data["max_pages"]:
+        lines.append(f"  a crawl fetches {data['max_pages']:,} of them at most (max_pages)")
     if data["robots_disallowed"]:
-        articles += f" ({len(data['robots_disallowed']):,} disallowed by robots.txt)"
-    lines += _samples(articles, data["articles"], counted=True)
+        lines.append(f"  robots.txt disallows {len(data['robots_disallowed']):,} of them: the crawl skips those")
     lines += _samples(f"Not articles: {len(data['not_articles']):,}", data["not_articles"], counted=True)
-    hops = _count(data["max_depth"], "hop")
-    lines += _samples(f"Followed for links, up to {hops} from a start page: {_count(len(data['followed']), 'page')} "
-                      "(not fetched now)", data["followed"], counted=True)
+    lines += _samples(f"Followed for links (not fetched now): {_count(len(data['followed']), 'page')} "
+                      "linked from the start pages", data["followed"], counted=True)
     return "\n".join(lines)
 
 

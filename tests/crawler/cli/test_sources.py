@@ -154,6 +154,7 @@ def test_sources_test_counts_and_samples(gazette, ws):
     {u}/sitemap-old.xml.gz
 allow: '{ALLOW}'
 deny: '/library-'
+max_depth: 2 (link hops from a start page); max_pages: 1,000
 Articles: 6 of 13 URLs
   {u}/articles/2026/03/tram-line-extended.html
   {u}/articles/2026/03/school-meals-review.html
@@ -168,7 +169,7 @@ Not articles: 7
   {u}/section/politics/
   {u}/tag/economy/
   ... 2 more (--format json lists them all)
-Followed for links, up to 2 hops from a start page: 5 pages (not fetched now)
+Followed for links (not fetched now): 5 pages linked from the start pages
   {u}/about.html
   {u}/section/world/
   {u}/section/politics/
@@ -268,3 +269,20 @@ def test_add_of_a_feed_url_makes_a_source_of_the_feed(gazette, ws):
     assert {k: data["source"].get(k) for k in ("start_urls", "sitemaps", "feeds")} == {
         "start_urls": None, "sitemaps": [gazette.url + "/sitemap-index.xml"], "feeds": [gazette.url + "/feed.xml"]}
     assert data["source"]["allow"] == [ALLOW]
+
+
+def test_sources_test_says_what_max_pages_and_robots_txt_leave_out(site, ws):
+    site.write("robots.txt", "User-agent: *\nDisallow: /articles/b\n")
+    site.index("/articles/a.html", "/articles/b.html", "/articles/c.html")
+    ws.source(site, name="gazette", max_pages=2)
+    out = ws.cli("sources", "test", "gazette").stdout
+    assert f"""Articles: 3 of 4 URLs
+  {site.url}/articles/a.html
+  {site.url}/articles/b.html
+  {site.url}/articles/c.html
+  a crawl fetches 2 of them at most (max_pages)
+  robots.txt disallows 1 of them: the crawl skips those
+Not articles: 1
+  {site.url}/
+""" in out
+    assert ws.json("sources", "test", "gazette")["robots_disallowed"] == [site.url + "/articles/b.html"]
