@@ -48,7 +48,7 @@ def sources(ctx: Context, check: bool, fmt: str) -> None:
     emit(fmt, {"sources": rows}, lambda console, data: render.sources_table(console, data["sources"]))
 
 
-@sources.command("add")
+@sources.command("add", short_help="Set up a new site: its sitemaps, feeds and an allow pattern.")
 @click.argument("name")
 @click.argument("url")
 @click.option("--role", type=click.Choice(["origin", "mirror"]), default="origin", show_default=True,
@@ -72,7 +72,7 @@ def add(ctx: Context, name: str, url: str, role: str, fmt: str) -> None:
     emit(fmt, data, render.add_text(data))
 
 
-@sources.command("test")
+@sources.command("test", short_help="Which URLs a crawl would take for articles, before crawling.")
 @click.argument("name")
 @format_option
 @pass_ctx
