@@ -5,7 +5,8 @@
 * ``discover``  a new site's sitemaps (robots.txt, ``/sitemap.xml``) and feeds (``<link
   rel="alternate">`` on its start page);
 * ``allow``     an ``allow`` pattern proposed from the article URLs the listings show;
-* ``entry``     the new ``[[source]]`` written into sources.toml, its comments and order kept.
+* ``entry``     the new ``[[source]]`` written into sources.toml, its comments and order kept;
+* ``site``      the two commands as library calls, each returning its JSON shape.
 
 What the crawl would make of the listings (which URLs are articles, which pages it follows)
 is the spider's own answer: ``crawler.crawl.listings`` hands the pages to its parse methods.
