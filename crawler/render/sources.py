@@ -17,7 +17,7 @@ SAMPLES = 5  # URLs shown per list; --format json lists them all
 
 def sources_table(console: Console, rows: list[dict]) -> None:
     """The sources, with each one's last run, pages and due pages when there is an archive;
-    then each one's site URL, whole, on a line of its own."""
+    then each one's start pages, sitemaps and feeds, each URL whole on a line of its own."""
     archive = any("pages" in r for r in rows)
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, padding=0)  # columns apart by the box's one space
     table.add_column("name", overflow="fold")  # folded only past 80 columns; whole on its line below
@@ -34,9 +34,10 @@ def sources_table(console: Console, rows: list[dict]) -> None:
         table.add_row(*cells)
     console.print(table)
     console.print()
-    for r in rows:
+    for r in rows:  # soft_wrap: a long URL runs past the edge rather than being folded or cut
         console.print(f"{r['name']}: {_discovery(r)}", markup=False, highlight=False, soft_wrap=True)
-        console.print("  " + r["origin"], markup=False, highlight=False, soft_wrap=True)
+        for url in r["start_urls"] + r["sitemaps"] + r["feeds"]:
+            console.print("  " + url, markup=False, highlight=False, soft_wrap=True)
 
 
 def _discovery(r: dict) -> str:

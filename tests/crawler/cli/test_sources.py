@@ -244,7 +244,8 @@ start_urls = ["{long}"]
     assert rows[0][:3] == ["gazette-with-a-long-name", "origin", "30m"]
     assert rows[0][-3:] == ["finished", "2", "1"]  # 2 pages, the one fetched 40 days ago due
     assert rows[1] == ["blog", "mirror", "-", "never", "-", "0", "0"]
-    assert f"  {blog.url}" in lines and f"  {site.url}" in lines  # whole, on a line of their own
+    assert lines[lines.index("blog: 1 start page, 0 sitemaps, 0 feeds") + 1] == f"  {long}"  # whole, on its own line
+    assert len(long) > 80 and f"  {site.url}/" in lines
     assert "…" not in out
     data = ws.json("sources")["sources"]
     assert (data[0]["pages"], data[0]["due"], data[0]["last_run"]["status"]) == (2, 1, "finished")
