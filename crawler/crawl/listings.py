@@ -28,7 +28,7 @@ from scrapy.settings import Settings
 from scrapy.statscollectors import MemoryStatsCollector
 
 from crawler.crawl.spider import ArticleSpider
-from crawler.probe.fetch import Fetcher, SiteUnreachable
+from crawler.probe.fetch import Fetcher
 from storage.urls import normalize_url
 
 MAX_SITEMAP_URLS = 5000
@@ -200,4 +200,4 @@ def _type(response) -> str:
     return value.decode("latin-1").split(";")[0] if value else "no type"
 
 
-__all__ = ["Listing", "SiteUnreachable", "Walk", "walk"]
+__all__ = ["Listing", "Walk", "walk"]
