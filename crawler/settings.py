@@ -84,6 +84,8 @@ EXTENSIONS = {
 }
 DOWNLOADER_MIDDLEWARES = {
     "crawler.crawl.middlewares.SameOriginMiddleware": 50,
+    # Below RobotsTxtMiddleware (100): robots.txt is read for the source's own User-Agent.
+    "crawler.crawl.middlewares.SourceHeadersMiddleware": 60,
     # Above RedirectMiddleware (600): sees each 3xx response before it is followed.
     "crawler.crawl.middlewares.RedirectAliasMiddleware": 650,
 }

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -44,6 +44,8 @@ class Source:
     # Bounds on how often a known page is re-checked (storage.archive.recheck); None: the policy's own.
     recheck_min: timedelta | None = None
     recheck_max: timedelta | None = None
+    user_agent: str | None = None  # sent instead of the crawl's USER_AGENT (crawler.settings)
+    headers: tuple[tuple[str, str], ...] = ()  # extra request headers, (name, value) in file order
     origin: str = field(init=False)
 
     def __post_init__(self) -> None:
@@ -55,7 +57,7 @@ class Source:
         return {"name": self.name, "role": self.role, "origin": self.origin, "start_urls": list(self.start_urls),
                 "sitemaps": list(self.sitemaps), "feeds": list(self.feeds), "allow": list(self.allow),
                 "deny": list(self.deny), "max_depth": self.max_depth, "max_pages": self.max_pages,
-                "schedule": self.schedule}
+                "schedule": self.schedule, "user_agent": self.user_agent, "headers": dict(self.headers)}
 
 
 _FIELDS: dict[str, type | tuple[type, ...]] = {
@@ -73,7 +75,14 @@ _FIELDS: dict[str, type | tuple[type, ...]] = {
     "schedule": str,
     "recheck_min": str,
     "recheck_max": str,
+    "user_agent": str,
+    "headers": dict,
 }
+# Headers the crawl sets itself: the connection, compression, the re-checks' validators.
+_OWN_HEADERS = {"host", "content-length", "connection", "transfer-encoding", "accept-encoding", "if-none-match",
+                "if-modified-since"}
+_TOKEN = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")  # an HTTP header name (RFC 9110 token)
+_FIELD_VALUE = re.compile(r"^[\t\x20-\x7e]*$")  # printable ASCII: no line break can split a request
 
 
 @dataclass(frozen=True)
@@ -139,6 +148,11 @@ def select_sources(sources: Mapping[str, Source], names: tuple[str, ...] | list[
     return [sources[n] for n in names] if names else list(sources.values())
 
 
+def parse_source(entry: dict, where: str) -> Source:
+    """One ``[[source]]`` table as loaded by ``tomllib``, validated; errors begin with ``where``."""
+    return _parse(entry, where)
+
+
 def _parse(entry: object, where: str) -> Source:
     if not isinstance(entry, dict):
         raise SourcesError(f"{where}: must be a table")
@@ -196,6 +210,10 @@ def _parse(entry: object, where: str) -> Source:
                 raise fail(key, str(exc)) from None
     if len(limits) == 2 and limits["recheck_min"] > limits["recheck_max"]:
         raise fail("recheck_min", "must not be longer than recheck_max")
+    user_agent = entry.get("user_agent")
+    if user_agent is not None and not (user_agent.strip() and _FIELD_VALUE.match(user_agent)):
+        raise fail("user_agent", "must be one line of printable ASCII text")
+    headers = tuple(_headers(entry.get("headers", {}), fail))
     return Source(
         name=entry["name"],
         role=entry["role"],
@@ -205,7 +223,27 @@ def _parse(entry: object, where: str) -> Source:
         **{k: entry[k] for k in ("max_depth", "max_pages", "concurrency", "schedule") if k in entry},
         download_delay=float(entry["download_delay"]) if "download_delay" in entry else None,
         **limits,
+        user_agent=user_agent,
+        headers=headers,
     )
+
+
+def _headers(table: dict, fail: Callable[[str, str], SourcesError]) -> Iterator[tuple[str, str]]:
+    """The ``headers`` table as (name, value) pairs: real header names, one-line string values."""
+    seen = set()
+    for name, value in table.items():
+        if not _TOKEN.match(name):
+            raise fail("headers", f"not a header name: {name!r}")
+        if name.lower() == "user-agent":
+            raise fail("headers", "set the User-Agent with the 'user_agent' field")
+        if name.lower() in _OWN_HEADERS:
+            raise fail("headers", f"{name!r} is set by the crawl itself")
+        if name.lower() in seen:
+            raise fail("headers", f"{name!r} given twice")
+        seen.add(name.lower())
+        if not isinstance(value, str) or not _FIELD_VALUE.match(value):
+            raise fail("headers", f"the value of {name!r} must be one line of printable ASCII text")
+        yield name, value
 
 
 _NOTIFY_FIELDS = {"url": str, "webhook": str, "min_significance": (int, float), "sources": list}
@@ -253,7 +291,7 @@ def _check_types(entry: dict, fields: Mapping[str, type | tuple[type, ...]],
 
 
 def _type_name(expected) -> str:
-    names = {str: "a string", list: "a list", int: "an integer", float: "a number"}
+    names = {str: "a string", list: "a list", int: "an integer", float: "a number", dict: "a table"}
     if isinstance(expected, tuple):
         return "a number"
     return names[expected]

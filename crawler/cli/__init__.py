@@ -2,7 +2,8 @@
 
 Commands, one module per group:
 
-* ``crawl``     sources, crawl, runs
+* ``sources``   sources, sources add, sources test
+* ``crawl``     crawl, runs
 * ``pages``     history, diff, copies, compare
 * ``report``    report
 * ``schedule``  schedule
@@ -23,6 +24,7 @@ import logging
 import click
 
 from crawler.cli import crawl, demo, files, pages, report, schedule, serve, upkeep
+from crawler.cli import sources as sources_commands
 from crawler.cli.common import Context
 from crawler.sources import DEFAULT_SOURCES
 from storage.db import DEFAULT_DB
@@ -64,7 +66,8 @@ def _log_to_stderr(level: int) -> None:
 
 
 for _command in (
-    crawl.sources, crawl.crawl, crawl.runs,
+    sources_commands.sources,
+    crawl.crawl, crawl.runs,
     pages.history, pages.diff, pages.copies, pages.compare,
     report.report, schedule.schedule,
     files.export_group, files.import_group,

@@ -1,4 +1,4 @@
-"""``sources``, ``crawl`` and ``runs``: the configured sites, a crawl of them now, and past crawls."""
+"""``crawl`` and ``runs``: a crawl of the configured sites now, and past crawls."""
 
 from __future__ import annotations
 
@@ -9,26 +9,6 @@ import click
 from crawler.cli.common import Context, emit, format_option, on_terminal, pass_ctx, progress, user_errors
 from crawler.render import text as render
 from crawler.sources import load_sources, select_sources
-
-
-@click.command()
-@click.option("--check", is_flag=True, help="Only validate the file; exit 1 on the first error.")
-@format_option
-@pass_ctx
-@user_errors
-def sources(ctx: Context, check: bool, fmt: str) -> None:
-    """List the configured sources (or check the file).
-
-    \b
-    Example:
-      mirrorwatch --sources sources.toml sources --check
-    """
-    loaded = load_sources(ctx.sources)
-    if check and fmt == "text":
-        click.echo(f"{ctx.sources}: {len(loaded)} source{'s' if len(loaded) != 1 else ''}, all valid")
-        return
-    emit(fmt, {"sources": [s.as_dict() for s in loaded.values()]},
-         lambda console, data: render.sources_table(console, data["sources"]))
 
 
 @click.command()
@@ -102,4 +82,4 @@ def runs(ctx: Context, source: str | None, limit: int, fmt: str) -> None:
          lambda console, data: render.runs_table(console, data["runs"]))
 
 
-__all__ = ["crawl", "runs", "sources"]
+__all__ = ["crawl", "runs"]

@@ -18,6 +18,9 @@ A request's path, in order:
 8. ``pipeline``     when the spider closes: redirects stored as aliases, copy links re-verified,
    the run closed with its stats; ``result.CrawlResult`` is what the caller gets back.
 
+Outside a crawl, ``listings`` hands the pages ``sources test`` and ``sources add`` fetched to the
+spider's parse methods, so that what they call an article is what the crawl would.
+
 Only this package imports Scrapy (``result`` and ``items`` do not, so the scheduler can read a
 crawl's result without it); the spider never touches the database.
 """

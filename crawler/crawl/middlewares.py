@@ -9,6 +9,10 @@ back, before Scrapy's RedirectMiddleware follows it: the redirected request may
 be dropped as a duplicate of a page already fetched, and the alias would be lost.
 The notes go into the spider's ``CrawlPlan``; the pipeline stores them when the crawl closes. A redirect back into its own
 chain is refused as a ``RedirectLoop`` (an error capture of the first URL).
+
+``SourceHeadersMiddleware`` sends the source's own ``user_agent`` and ``headers``
+(sources.toml) with every request of its crawl, robots.txt included; it runs before
+RobotsTxtMiddleware (100), so robots.txt rules are matched against that User-Agent.
 """
 
 from __future__ import annotations
@@ -66,3 +70,21 @@ class RedirectAliasMiddleware:
             if target != source and origin_of(target) == origin_of(source) == spider.source.origin:
                 plan.redirects[source] = target
         return response
+
+
+class SourceHeadersMiddleware:
+    def __init__(self, crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def process_request(self, request):
+        source = getattr(self.crawler.spider, "source", None)
+        if source is not None:
+            if source.user_agent:  # before UserAgentMiddleware's setdefault of USER_AGENT
+                request.headers.setdefault(b"User-Agent", source.user_agent)
+            for name, value in source.headers:
+                request.headers.setdefault(name, value)
+        return None

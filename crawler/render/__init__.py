@@ -2,7 +2,8 @@
 
 Storage returns plain data (``storage.reports``: the JSON shapes); this package turns it into
 
-* ``text``    rich terminal output of sources, runs, crawls, histories, diffs, copies, comparisons;
+* ``text``    rich terminal output of runs, crawls, histories, diffs, copies, comparisons;
+* ``sources`` the sources list, ``sources add`` and ``sources test``;
 * ``report``  the monitoring report as text;
 * ``html``    self-contained HTML pages (Jinja2, autoescaped) from ``templates/``, whose
   ``base.html`` the dashboard's own templates extend.

@@ -1,7 +1,7 @@
-"""Terminal output of the commands: tables of sources and runs, histories, diffs, copies (rich).
+"""Terminal output of the commands: tables of runs, histories, diffs, copies (rich).
 
 Scraped text is printed with markup off, so a page cannot inject rich markup. The
-monitoring report's text is ``crawler.render.report``.
+monitoring report's text is ``crawler.render.report``; the sources' is ``crawler.render.sources``.
 """
 
 from __future__ import annotations
@@ -13,14 +13,6 @@ from rich.text import Text
 
 from storage.archive.runs import COUNT_KEYS
 from storage.text.diff import ChangeSummary
-
-
-def sources_table(console: Console, rows: list[dict]) -> None:
-    table = Table("name", "role", "site", "discovery", "schedule")
-    for r in rows:
-        discovery = f"{len(r['start_urls'])} start, {len(r['sitemaps'])} sitemap, {len(r['feeds'])} feed"
-        table.add_row(r["name"], r["role"], r["origin"], discovery, r["schedule"] or "-")
-    console.print(table)
 
 
 OUTCOME_CAPTION = "new: new versions · same: unchanged · 304: not modified"

@@ -119,3 +119,33 @@ def test_sources_file_validates_schedule_limits_and_notify(tmp_path):
         with pytest.raises(SourcesError) as error:
             load_config(path)
         assert message in str(error.value) and "\n" not in str(error.value)
+
+
+def test_user_agent_and_headers_of_a_source(tmp_path):
+    path = tmp_path / "sources.toml"
+    base = '[[source]]\nname = "news"\nrole = "origin"\nstart_urls = ["http://127.0.0.1:1/"]\n'
+    path.write_text(base + 'user_agent = "NewsWatch/1.0 (+mailto:desk@example.org)"\n'
+                    '[source.headers]\nAccept-Language = "de"\nCookie = "consent=yes"\n')
+    news = load_sources(path)["news"]
+    assert news.user_agent == "NewsWatch/1.0 (+mailto:desk@example.org)"
+    assert news.headers == (("Accept-Language", "de"), ("Cookie", "consent=yes"))
+    assert news.as_dict()["headers"] == {"Accept-Language": "de", "Cookie": "consent=yes"}
+    path.write_text(base)
+    assert (load_sources(path)["news"].user_agent, load_sources(path)["news"].headers) == (None, ())
+    cases = {
+        'user_agent = ""\n': "field 'user_agent': must be one line of printable ASCII text",
+        'user_agent = "a\\nb"\n': "field 'user_agent': must be one line of printable ASCII text",
+        "user_agent = 7\n": "field 'user_agent': expected a string, got int",
+        'headers = "X-A: 1"\n': "field 'headers': expected a table, got str",
+        'headers = { "X A" = "1" }\n': "field 'headers': not a header name: 'X A'",
+        'headers = { User-Agent = "x" }\n': "field 'headers': set the User-Agent with the 'user_agent' field",
+        'headers = { If-None-Match = "x" }\n': "field 'headers': 'If-None-Match' is set by the crawl itself",
+        'headers = { X-A = "1", x-a = "2" }\n': "field 'headers': 'x-a' given twice",
+        'headers = { X-A = 1 }\n': "field 'headers': the value of 'X-A' must be one line of printable ASCII text",
+        'headers = { X-A = "a\\r\\nX-B: 2" }\n': "field 'headers': the value of 'X-A' must be one line of printable ASCII text",
+    }
+    for extra, message in cases.items():
+        path.write_text(base + extra)
+        with pytest.raises(SourcesError) as error:
+            load_sources(path)
+        assert str(error.value) == f"{path}: source 'news': {message}"
