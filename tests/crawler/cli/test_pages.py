@@ -28,7 +28,9 @@ def test_history_and_diff_json_shapes(site, ws):
     diff = ws.json("diff", site.url + A, "--from", "1", "--to", "2")
     assert {"url", "from", "to", "paragraphs"} <= set(diff)
     assert (diff["from"], diff["to"]) == (1, 2)
-    assert all(set(p) == {"status", "old", "new"} for p in diff["paragraphs"])
+    assert all(set(p) == {"status", "old", "new"} | ({"words"} if p["status"] == "changed" else set())
+               for p in diff["paragraphs"])
+    assert diff["title"]["change"] == "title: Tram line extended → Tram line extended to the north"
     assert diff["paragraphs"][-1] == {"status": "added", "old": None, "new": "A correction was appended on Friday."}
     statuses = [p["status"] for p in diff["paragraphs"]]
     assert statuses.count("same") >= len(PARAGRAPHS) and "removed" not in statuses
