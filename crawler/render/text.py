@@ -120,8 +120,8 @@ def copies_text(console: Console, data: dict) -> None:
     for c in data["copies"]:
         original = "this page" if c["original_url"] == data["url"] else "that page"
         hang(console, "", Text.assemble((c["relation"], "bold"),
-                                        f" on {c['source']}: coverage {c['coverage']:.0%}, "
-                                        f"precision {c['precision']:.0%}, original {original} ({c['original_reason']})"))
+                                        f" on {c['source']}: coverage {c['coverage']:.0%}, precision "
+                                        f"{c['precision']:.0%}; {original} is the original ({c['original_reason']})"))
         print_url(console, c["url"])
 
 

@@ -56,8 +56,8 @@ def test_copies_print_every_figure_and_each_url_whole():
     assert render(copies_text, data) == f"""\
 {URL}
 1 linked page:
-excerpt on harbour-watch: coverage 23%, precision 100%, original this page
-(source role)
+excerpt on harbour-watch: coverage 23%, precision 100%; this page is the
+original (source role)
   {COPY}
 """
 

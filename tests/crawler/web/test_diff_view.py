@@ -1,5 +1,6 @@
 """The dashboard's diff view: the changes in context (``context`` query parameter), the changed
-words marked, the title change, where a cut text ends; scraped text escaped."""
+words marked, the title change, where a cut text ends; its compare view of two pages that are
+no copies; scraped text escaped."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from datetime import timedelta
 from markupsafe import escape
 
 from storage.types import Fetch
-from tests.crawler.web.test_app import NEWS, T0, TRAM, archive, client, ex  # noqa: F401 (fixtures)
+from tests.crawler.web.test_app import HARBOUR, NEWS, T0, TRAM, archive, client, ex  # noqa: F401 (fixtures)
 from tests.support.sites import PARAGRAPHS
 
 PLANT = "<script>document.title='pwned'</script>"
@@ -42,3 +43,12 @@ def test_the_diff_view_shows_the_title_change_and_where_a_cut_text_ends_escaped(
     assert '<p class="title-change">title: Cut → Cut &lt;script&gt;document.title=&#39;pwned&#39;&lt;/script&gt;</p>' in html
     assert ('<p class="ends">text now ends after paragraph 2 of 4: '
             '\u201c…thousand residents who now rely on crowded buses.\u201d</p>') in html
+
+
+def test_the_compare_view_of_two_pages_that_are_no_copies_names_no_original(client):
+    html = client.get("/compare", params={"a": HARBOUR, "b": TRAM}).text
+    assert "<h1>Not copies</h1>" in html
+    assert '<p class="verdict">not copies: the two pages share nothing beyond boilerplate</p>' in html
+    assert f'pages: <a href="/page?url={HARBOUR.replace(":", "%3A").replace("/", "%2F")}">first</a>' in html
+    data = client.get("/api/compare", params={"a": HARBOUR, "b": TRAM}).json()
+    assert (data["is_copy"], data["original"], data["copy"]) == (False, None, None)
