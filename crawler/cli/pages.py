@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 import click
@@ -9,8 +10,9 @@ import click
 from crawler.cli.common import (Context, emit, format_option, output_option, pass_ctx, report_format_option,
                                 user_errors)
 from crawler.render import text as render
-from crawler.render.html import compare_html, copies_html
+from crawler.render.html import compare_html, copies_html, diff_html
 from storage.reports.copies import compare_report, copies_report
+from storage.reports.diff import CONTEXT
 from storage.reports.history import diff_report, history_report
 
 
@@ -34,18 +36,24 @@ def history(ctx: Context, url: str, fmt: str) -> None:
 @click.argument("url")
 @click.option("--from", "from_", type=int, help="Older version number (default: the one before --to).")
 @click.option("--to", type=int, help="Newer version number (default: the latest).")
-@format_option
+@click.option("--context", type=click.IntRange(min=0), default=CONTEXT, show_default=True,
+              help="Unchanged paragraphs shown around each change (text and HTML; JSON has them all).")
+@report_format_option
+@output_option
 @pass_ctx
 @user_errors
-def diff(ctx: Context, url: str, from_: int | None, to: int | None, fmt: str) -> None:
-    """What changed in the page at URL between two versions, paragraph by paragraph.
+def diff(ctx: Context, url: str, from_: int | None, to: int | None, context: int, fmt: str,
+         output: Path | None) -> None:
+    """What changed in the page at URL between two versions, paragraph by paragraph: changed
+    words marked, unchanged paragraphs collapsed, a title change, where a cut text now ends.
 
     \b
     Example:
-      mirrorwatch diff https://example.org/news/article.html --from 1 --to 3
+      mirrorwatch diff https://example.org/news/article.html --from 1 --to 3 --context 2
     """
     archive = ctx.archive()
-    emit(fmt, diff_report(archive.page(url).url, archive.versions(url), from_, to), render.diff_text)
+    data = diff_report(archive.page(url).url, archive.versions(url), from_, to)
+    emit(fmt, data, partial(render.diff_text, context=context), partial(diff_html, context=context), output)
 
 
 @click.command()
@@ -73,7 +81,8 @@ def copies(ctx: Context, url: str, fmt: str, output: Path | None) -> None:
 @pass_ctx
 @user_errors
 def compare(ctx: Context, url_a: str, url_b: str, fmt: str, output: Path | None) -> None:
-    """How a copy differs from its original, paragraph by paragraph (either order).
+    """How a copy differs from its original, paragraph by paragraph (either order); or that the
+    two pages are no copies, when they share nothing beyond boilerplate.
 
     \b
     Example:

@@ -13,6 +13,7 @@ Each crawl runs in a subprocess: the Twisted reactor cannot run twice in one pro
 from __future__ import annotations
 
 import json
+import shlex
 import shutil
 import subprocess
 import sys
@@ -81,7 +82,7 @@ def run_demo(console: Console, workdir: Path | None = None) -> Path:
     with SiteServer(sites / "origin") as origin, SiteServer(sites / "blog") as blog:
         (workdir / "sources.toml").write_text(SOURCES.format(origin=origin.url, blog=blog.url))
         console.print(f"[bold]Serving[/] the origin site at {origin.url}/ and the blog at {blog.url}/")
-        console.print(f"Work folder: {workdir}\n")
+        console.print(Text(f"Work folder: {workdir}\n"), soft_wrap=True)
 
         console.rule("Crawl 1: both sites, fresh archive")
         _crawl(console, workdir)
@@ -113,10 +114,20 @@ def run_demo(console: Console, workdir: Path | None = None) -> Path:
         render.compare_text(console, report)
         html = workdir / "compare.html"
         html.write_text(compare_html(report), encoding="utf-8")
-        console.print(f"\nSide-by-side HTML report: {html}")
-    console.print(f"\nThe archive is kept in {db}; try:\n  mirrorwatch --db {db} history {url}\n"
-                  f"  mirrorwatch --db {db} copies {original_url}")
+        console.print(Text(f"\nSide-by-side HTML report: {html}"), soft_wrap=True)
+    console.print(Text(f"\nThe archive is kept in {db}; try:"), soft_wrap=True)
+    for command in suggested_commands(db, url, original_url, copy_url):
+        console.print(Text("  " + command), soft_wrap=True)  # never wrapped: each pastes as one line
     return workdir
+
+
+def suggested_commands(db: Path, edited_url: str, original_url: str, copy_url: str) -> list[str]:
+    """Commands to try on the demo's archive, quoted for a shell."""
+    base = ["mirrorwatch", "--db", str(db)]
+    return [shlex.join(base + args) for args in (
+        ["history", edited_url], ["diff", edited_url], ["copies", original_url],
+        ["compare", original_url, copy_url], ["report", "--since", "1h"],
+    )]
 
 
 def _crawl(console: Console, workdir: Path) -> None:

@@ -1,13 +1,14 @@
 """The monitoring report as text: sections of short wrapped lines (rich), readable at 80 columns,
-in colour on a terminal; scraped text is printed with markup off.
+in colour on a terminal; scraped text is printed with markup off. Each URL is printed whole on
+a line of its own (``crawler.render.lines``), so that it pastes into the next command.
 """
 
 from __future__ import annotations
 
-from rich.console import Console, Group
-from rich.padding import Padding
-from rich.table import Table
+from rich.console import Console
 from rich.text import Text
+
+from crawler.render.lines import hang, print_url
 
 
 def report_text(console: Console, data: dict) -> None:
@@ -37,21 +38,20 @@ def _section(console: Console, title: str, items: list[dict], show, empty: str |
         show(console, item)
 
 
-def _entry(console: Console, mark: str, style: str, heading: Text, detail: str,
-           lines: list[Text] = ()) -> None:
-    """One entry: a mark, then its heading, a dim detail line and further lines, all wrapped
-    inside the column right of the mark (a hanging indent)."""
-    body = [heading, Text(detail, style="dim", overflow="fold")]
-    body += [Padding(line, (0, 0, 0, 2)) for line in lines]
-    grid = Table.grid()
-    grid.add_column(width=2, no_wrap=True)
-    grid.add_column()
-    grid.add_row(Text(mark, style=style + " bold"), Group(*body))
-    console.print(grid)
+def _entry(console: Console, mark: str, style: str, heading: Text, url: str, lines: list[Text] = (),
+           *, also: tuple[str, str] | None = None) -> None:
+    """One entry: a mark and its heading (wrapped beside the mark), its URL whole on a line of
+    its own, ``also`` a second URL with its label, then further lines indented."""
+    hang(console, Text(mark, style=style + " bold"), heading, 2)
+    print_url(console, url, style="dim")
+    if also:
+        print_url(console, also[1], label=also[0], style="dim")
+    for line in lines:
+        hang(console, "", line, 4)
 
 
 def _item(console: Console, mark: str, style: str, title: str | None, url: str, source: str) -> None:
-    _entry(console, mark, style, Text(title or url, style="bold"), f"{url} ({source})")
+    _entry(console, mark, style, Text.assemble((title or url, "bold"), f" ({source})"), url)
 
 
 _CLASS_STYLE = {"typo": "dim", "extractor-changed": "dim", "numbers-or-dates": "yellow", "title": "cyan",
@@ -64,26 +64,26 @@ def _change(console: Console, c: dict) -> None:
     style = _CLASS_STYLE.get(c["class"], "")
     versions = f"v{c['previous']}→v{c['version']}" + (f", back to v{c['reverts_to']}" if c.get("reverts_to") else "")
     heading = Text.assemble((f"{c['class']} {c['significance'] or 0:.2f} ", style + " bold"),
-                            (c["title"] or c["url"], "bold"), f" ({versions})")
+                            (c["title"] or c["url"], "bold"), f" ({c['source']}, {versions})")
     lines = [Text(line, style=_LINE_STYLE.get(line[:1], "")) for line in c["diff"]]
-    _entry(console, "~", style, heading, f"{c['url']} ({c['source']})", lines)
+    _entry(console, "~", style, heading, c["url"], lines)
 
 
 def _flap(console: Console, c: dict) -> None:
     f = c["flapping"]
     heading = Text.assemble((c["title"] or c["url"], "bold"),
-                            f" (versions {f['between'][0]} and {f['between'][1]}, {f['flips']} flips)")
+                            f" ({c['source']}, versions {f['between'][0]} and {f['between'][1]}, {f['flips']} flips)")
     lines = [Text(line, style="dim") for line in c["diff"]]
-    _entry(console, "⇄", "blue", heading, f"{c['url']} ({c['source']})", lines)
+    _entry(console, "⇄", "blue", heading, c["url"], lines)
 
 
 def _copy(console: Console, c: dict) -> None:
     what = c["relation"] + (f", {c['changed']} changed" if "changed" in c else "")
     if c.get("diverged"):
         what += ", no longer follows its original"
-    heading = Text.assemble((c["url"], "bold"), f" ({c['source']}): {what}")
-    _entry(console, "=", "cyan", heading,
-           f"copy of {c['original_url']} ({c['original_source']}), {c['coverage']:.0%} of it")
+    heading = Text.assemble((what, "bold"), f" on {c['source']}, {c['coverage']:.0%} of an article of "
+                                            f"{c['original_source']}")
+    _entry(console, "=", "cyan", heading, c["url"], also=("copy of", c["original_url"]))
 
 
 def _health(console: Console, h: dict) -> None:
@@ -92,10 +92,10 @@ def _health(console: Console, h: dict) -> None:
                if run else "no crawl")
     warning = h["status"] == "warning"
     style = "red" if warning else "green"
-    lines = [Text(w, style="red") for w in h["warnings"]]
-    lines += [Text(f"{p['url']} ({p['kept']:.0%} of the text kept)", style="dim") for p in h["pages"]]
-    _entry(console, "!" if warning else "✓", style, Text.assemble((h["source"], "bold"), f" {h['status']}"),
-           f"{h['url']}: {figures}", lines)
+    _entry(console, "!" if warning else "✓", style, Text.assemble((h["source"], "bold"), f" {h['status']}: {figures}"),
+           h["url"], [Text(w, style="red") for w in h["warnings"]])
+    for p in h["pages"]:
+        print_url(console, p["url"], label=f"{p['kept']:.0%} of the text kept:", indent=4, style="dim")
 
 
 def _when(iso: str) -> str:

@@ -6,12 +6,18 @@ monitoring report's text is ``crawler.render.report``; the sources' is ``crawler
 
 from __future__ import annotations
 
+from collections import Counter
+from itertools import groupby
+
 from rich import box
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from crawler.render.lines import hang, print_url
 from storage.archive.runs import COUNT_KEYS
+from storage.reports.diff import CONTEXT, collapsed
+from storage.reports.snippets import marked
 from storage.text.diff import ChangeSummary
 
 
@@ -63,19 +69,28 @@ def _describe(change: dict) -> str:
     return ChangeSummary(**change).describe()
 
 
-_STYLE = {"added": ("+ ", "green"), "removed": ("- ", "red"), "changed": ("~ ", "yellow"), "same": ("  ", "dim")}
+_STYLE = {"added": ("+", "green"), "removed": ("-", "red"), "changed": ("~", "yellow"), "same": ("", "dim")}
 
 
-def diff_text(console: Console, data: dict) -> None:
-    console.print(Text(f"{data['url']}: version {data['from']} → {data['to']}", style="bold"))
-    for p in data["paragraphs"]:
+def diff_text(console: Console, data: dict, context: int = CONTEXT) -> None:
+    """A diff that points at the change: the URL whole, the title change and where a cut text
+    now ends, each change with ``context`` unchanged paragraphs around it, changed words marked."""
+    print_url(console, data["url"], indent=0, style="bold")
+    hang(console, "", Text(f"version {data['from']} → {data['to']}: {_describe(data['summary'])}", style="bold"))
+    if data["title"]["change"]:
+        hang(console, "", Text(data["title"]["change"], style="cyan"))
+    if data["ends"]:
+        hang(console, "", Text(data["ends"]["text"], style="red"))
+    for p in collapsed(data, context):
+        if p["status"] == "unchanged":
+            hang(console, "", Text(p["text"], style="dim italic"), 2)
+            continue
         mark, style = _STYLE[p["status"]]
         if p["status"] == "changed":
-            console.print(Text("- " + p["old"], style="red"))
-            console.print(Text("+ " + p["new"], style="green"))
+            body = _marked_words(p["words"])
         else:
-            console.print(Text(mark + (p["new"] if p["new"] is not None else p["old"]), style=style))
-    console.print(Text(_describe(data["summary"]), style="bold"))
+            body = Text(p["new"] if p["new"] is not None else p["old"], style=style)
+        hang(console, Text(mark, style=style + " bold"), body, 2)
 
 
 _ROW_STYLE = {"same": "dim", "cosmetic": "cyan", "edited": "yellow", "omitted": "red", "added": "green",
@@ -87,39 +102,86 @@ BRIEF_CHARS = 100
 
 
 def copies_text(console: Console, data: dict) -> None:
-    console.print(Text(data["url"], style="bold"))
+    """Each copy on two lines: its relation and figures (no column left out), then its URL whole."""
+    print_url(console, data["url"], indent=0, style="bold")
     if not data["copies"]:
         console.print("no copies found")
         return
-    table = Table("page", "source", "relation", "original", "coverage", "precision")
+    n = len(data["copies"])
+    console.print(f"{n} linked page{'s' if n != 1 else ''}:")
     for c in data["copies"]:
         original = "this page" if c["original_url"] == data["url"] else "that page"
-        table.add_row(Text(c["url"]), c["source"], c["relation"], f"{original} ({c['original_reason']})",
-                      f"{c['coverage']:.0%}", f"{c['precision']:.0%}")
-    console.print(table)
+        hang(console, "", Text.assemble((c["relation"], "bold"),
+                                        f" on {c['source']}: coverage {c['coverage']:.0%}, precision "
+                                        f"{c['precision']:.0%}; {original} is the original ({c['original_reason']})"))
+        print_url(console, c["url"])
 
 
 def compare_text(console: Console, data: dict) -> None:
-    o, c = data["original"], data["copy"]
-    console.print(Text.assemble(("original ", "bold"), o["url"], f" ({o['source']}, {data['original_reason']})"))
-    console.print(Text.assemble(("copy     ", "bold"), c["url"], f" ({c['source']})"))
-    console.print(Text(f"{data['relation']}: the copy carries {data['coverage']:.0%} of the original; "
-                       f"{data['precision']:.0%} of the copy comes from it", style="bold"))
-    for p in data["paragraphs"]:
+    """The verdict, the two pages (URLs whole, titles when they differ), then paragraph by
+    paragraph; two pages that are no copies show only what they share."""
+    hang(console, "", Text(data["verdict"], style="bold"))
+    first, second = data["pages"]
+    labels = (("original", f"{first['source']}, chosen by {data['original_reason']}"), ("copy", second["source"])) \
+        if data["is_copy"] else (("first", first["source"]), ("second", second["source"]))
+    for page, (label, detail) in zip(data["pages"], labels, strict=True):
+        hang(console, Text(label, style="bold"), Text(detail), 10)
+        if data["titles_differ"] or not data["is_copy"]:
+            hang(console, "", Text(page["title"] or "-", style="italic"), 10)
+        print_url(console, page["url"])
+    rows = data["paragraphs"] if data["is_copy"] else [p for p in data["paragraphs"] if p["original"] and p["copy"]
+                                                        and p["status"] != "boilerplate"]
+    for p in rows:
         style = _ROW_STYLE[p["status"]]
-        label = Text(f"{p['status']:<11} ", style=style + " bold")
+        label = Text(p["status"], style=style + " bold")
         if p.get("words"):
-            line = Text()
-            for w in p["words"]:
-                if w["op"] == "=":
-                    line.append(w["text"] + " ")
-                else:
-                    line.append(("[-" if w["op"] == "-" else "{+") + w["text"] + ("-] " if w["op"] == "-" else "+} "),
-                                style="red" if w["op"] == "-" else "green")
-            console.print(label + line)
-        else:
-            text = p["copy"] if p["copy"] is not None else p["original"]
-            if p["status"] in BRIEF and len(text) > BRIEF_CHARS:
-                text = text[:BRIEF_CHARS].rstrip() + "…"  # the JSON and HTML forms keep the whole text
-            console.print(label + Text(text, style=style))
-    console.print(Text(", ".join(f"{n} {k}" for k, n in data["summary"].items()), style="bold"))
+            hang(console, label, _marked_words(p["words"]), 12)
+            continue
+        text = p["copy"] if p["copy"] is not None else p["original"]
+        if p["status"] in BRIEF and len(text) > BRIEF_CHARS:
+            text = text[:BRIEF_CHARS].rstrip() + "…"  # the JSON and HTML forms keep the whole text
+        body = Text(text, style=style)
+        if p.get("typography"):
+            body.append(f" ({_typography_note(p['typography'])})", style="dim")
+        hang(console, label, body, 12)
+    if data["is_copy"]:
+        hang(console, "", Text(", ".join(f"{n} {k}" for k, n in data["summary"].items()), style="bold"))
+
+
+_MARK_STYLE = {"-": "red", "+": "green"}
+
+
+def _marked_words(words: list[dict]) -> Text:
+    """A word diff in the report's marks (``[-old-] {+new+}``), coloured on a terminal."""
+    line = Text()
+    for k, w in enumerate(words):
+        if k:
+            line.append(" ")
+        line.append(marked(w["op"], w["text"]), style=_MARK_STYLE.get(w["op"], ""))
+    return line
+
+
+_QUOTES = set("'\"‘’‚‛“”„‟′″`´«»")
+_DASHES = set("-‐‑‒–—―−")
+_DOTS = set(".…")
+
+
+def _typography_note(pieces: list[dict]) -> str:
+    """What a cosmetic paragraph changed, counted: ``quotes ×3, spacing ×1``."""
+    counts: Counter[str] = Counter()
+    for equal, group in groupby(pieces, key=lambda p: p["op"] == "="):
+        if not equal:
+            group = list(group)
+            counts[_typography_kind("".join(p["text"] for p in group if p["op"] == "-"),
+                                    "".join(p["text"] for p in group if p["op"] == "+"))] += 1
+    return ", ".join(f"{kind} ×{n}" for kind, n in counts.items())
+
+
+def _typography_kind(old: str, new: str) -> str:
+    chars = {c for c in old + new if not c.isspace()}
+    if not chars:
+        return "spacing"
+    for kind, allowed in (("quotes", _QUOTES), ("dashes", _DASHES), ("ellipses", _DOTS)):
+        if chars <= allowed:
+            return kind
+    return "case" if old.casefold() == new.casefold() else "typography"

@@ -13,7 +13,7 @@ JSON under ``/api/``.
 | ``/`` | ``/api/sources`` | sources, last run, counts, health warnings |
 | ``/changes`` | ``/api/changes`` | versions newest first; ``source``, ``class``, ``min_significance``, ``since``, ``until``, ``after`` |
 | ``/page?url=`` | ``/api/history?url=`` | a page's versions with classes, its copies |
-| ``/diff?url=&from=&to=`` | ``/api/diff?...`` | paragraph diff of two versions |
+| ``/diff?url=&from=&to=&context=`` | ``/api/diff?...`` | paragraph diff of two versions, changes in context |
 | ``/copies?url=`` | ``/api/copies?url=`` | copies and original of a page |
 | ``/compare?a=&b=`` | ``/api/compare?...`` | side-by-side comparison of a copy with its original |
 | ``/search?q=`` | ``/api/search?q=`` | pages by URL/title, full text of current versions |

@@ -19,6 +19,7 @@ from storage.errors import StorageError
 from storage.models import Source
 from storage.reports.changelist import PAGE_SIZE, ChangeFilter, change_classes, changes
 from storage.reports.copies import compare_report, copies_report
+from storage.reports.diff import CONTEXT, collapsed
 from storage.reports.history import diff_report, history_report
 from storage.reports.overview import overview
 from storage.when import parse_when
@@ -99,7 +100,12 @@ class Views:
         page = self.archive.page(url)
         versions = self.archive.versions(page.url)
         data = diff_report(page.url, versions, optional_int(params, "from"), optional_int(params, "to"))
-        return View(data, {"numbers": [v.number for v in versions]})
+        context = optional_int(params, "context")
+        context = CONTEXT if context is None else context
+        if context < 0:
+            raise StorageError(f"context must be 0 or more, not {context}")
+        return View(data, {"numbers": [v.number for v in versions], "context": context,
+                           "blocks": collapsed(data, context)})
 
     def copies(self, params: Mapping[str, str]) -> View:
         url = required(params, "url")

@@ -71,8 +71,9 @@ def page_copies(session: sessionmaker[Session], url: str) -> list[dict]:
         return sorted(out, key=lambda row: (-row["coverage"], row["url"]))
 
 
-def compare(session: sessionmaker[Session], url_a: str, url_b: str) -> tuple[copies.Side, copies.Side, str, Alignment]:
-    """Align two pages' current versions: (original, copy, reason, alignment)."""
+def compare(session: sessionmaker[Session], url_a: str, url_b: str) -> tuple[copies.Side, copies.Side, str | None, Alignment]:
+    """Align two pages' current versions: (original, copy, reason, alignment); for two pages that
+    are no copies, (the first, the second, None, alignment)."""
     a, b = page(session, url_a), page(session, url_b)
     with session() as s:
         side_a, side_b = copies.load_side(s, a.id), copies.load_side(s, b.id)
@@ -82,4 +83,7 @@ def compare(session: sessionmaker[Session], url_a: str, url_b: str) -> tuple[cop
         if a.id == b.id:
             raise StorageError(f"{url_a} and {url_b} are the same page")
         original, copy, reason = copies.choose_original(s, side_a, side_b)
-        return original, copy, reason, copies.compare(original, copy)
+        alignment = copies.compare(original, copy)
+        if not alignment.is_copy:  # no original to name: the two pages as they were asked for
+            return side_a, side_b, None, copies.compare(side_a, side_b)
+        return original, copy, reason, alignment

@@ -1,6 +1,7 @@
 """What the commands, the dashboard and the notifications show, as plain data (the JSON shapes).
 
-* ``history``     a page's versions, and the diff of two of them;
+* ``history``     a page's versions, and the diff of two of them (built by ``diff``);
+* ``diff``        two versions: marked words, the title change, where a cut text ends, context;
 * ``copies``      where a page was republished; a copy compared with its original;
 * ``monitor``     the monitoring report of a period: new, changed, gone, copies, health;
 * ``health``      what looks wrong with a crawl run (the report's and the dashboard's rules);

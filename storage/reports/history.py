@@ -1,7 +1,7 @@
 """History and diff reports of one page.
 
 history → ``{"url", "versions": [{"number", "captured_at", "title", "text_sha256", "change", "reverts_to"}]}``
-diff    → ``{"url", "from", "to", "paragraphs": [{"status", "old", "new"}], "summary"}``
+diff    → ``storage.reports.diff`` (paragraphs with word marks, the title, where a cut text ends)
 """
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from storage.errors import StorageError
-from storage.text.diff import diff_paragraphs, summarize
 from storage.models import Version
+from storage.reports.diff import version_diff
 
 
 def history_report(url: str, versions: Sequence[Version]) -> dict:
@@ -41,11 +41,4 @@ def diff_report(url: str, versions: Sequence[Version], from_: int | None, to: in
         if n not in by_number:
             known = ", ".join(str(k) for k in sorted(by_number))
             raise StorageError(f"{url}: no version {n} (versions: {known})")
-    diff = diff_paragraphs(by_number[from_].paragraphs, by_number[to].paragraphs)
-    return {
-        "url": url,
-        "from": from_,
-        "to": to,
-        "paragraphs": [{"status": d.status, "old": d.old, "new": d.new} for d in diff],
-        "summary": summarize(diff).as_dict(),
-    }
+    return version_diff(url, by_number[from_], by_number[to])

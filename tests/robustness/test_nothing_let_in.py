@@ -17,7 +17,7 @@ from scrapy.utils.test import get_crawler
 
 from crawler.crawl.middlewares import SameOriginMiddleware
 from crawler.crawl.runner import crawl_settings
-from crawler.render.html import compare_html, copies_html
+from crawler.render.html import compare_html, copies_html, diff_html
 from crawler.sources import SourcesError, load_sources
 from tests.support.databases import REPO, _pg_database
 from tests.support.sites import PARAGRAPHS
@@ -129,13 +129,41 @@ def test_the_copies_report_escapes_scraped_strings():
 
 def test_the_compare_report_escapes_titles_and_paragraphs():
     page = {"url": f"{ORIGIN}/a.html", "source": "s", "title": PLANT}
-    html = compare_html({"original": page, "copy": {**page, "url": f"{ORIGIN}/b.html"}, "relation": "edited",
-                         "original_reason": PLANT, "is_copy": True, "coverage": 1.0, "precision": 1.0,
+    other = {**page, "url": f"{ORIGIN}/b.html", "title": PLANT + "!"}
+    html = compare_html({"original": page, "copy": other, "pages": [page, other], "relation": "edited",
+                         "original_reason": PLANT, "is_copy": True, "verdict": PLANT, "titles_differ": True,
+                         "coverage": 1.0, "precision": 1.0, "shared_words": 30,
                          "paragraphs": [{"status": "edited", "original": PLANT, "copy": PLANT + "!",
-                                         "words": [{"op": "+", "text": PLANT}]}],
-                         "summary": {"edited": 1}})
+                                         "words": [{"op": "+", "text": PLANT}]},
+                                        {"status": "cosmetic", "original": PLANT, "copy": PLANT,
+                                         "typography": [{"op": "=", "text": PLANT}, {"op": "-", "text": PLANT},
+                                                        {"op": "+", "text": PLANT}]}],
+                         "summary": {"cosmetic": 1, "edited": 1}})
     assert "<script>" not in html and "<img" not in html
-    assert html.count("&lt;script&gt;") >= 4
+    assert html.count("&lt;script&gt;") >= 8
+    # the marks of a cosmetic paragraph are elements around escaped text, never the text's own tags
+    assert '<ins class="typo" title="typography">&lt;script&gt;alert' in html
+    not_copies = compare_html({"original": None, "copy": None, "pages": [page, other], "relation": None,
+                               "original_reason": None, "is_copy": False, "verdict": "not copies: " + PLANT,
+                               "titles_differ": True, "coverage": 0.0, "precision": 0.0, "shared_words": 0,
+                               "paragraphs": [], "summary": {}})
+    assert "<script>" not in not_copies and "<img" not in not_copies
+    assert not_copies.count("&lt;script&gt;") >= 4  # the verdict, both titles in the heading and the list
+
+
+def test_the_diff_report_escapes_its_marks_and_paragraphs():
+    diff = {"url": f"{ORIGIN}/a.html?q=\"><script>", "from": 1, "to": 2,
+            "title": {"old": PLANT, "new": "T", "change": f"title: {PLANT} → T"},
+            "paragraphs": [{"status": "changed", "old": PLANT, "new": PLANT + " x",
+                            "words": [{"op": "=", "text": PLANT}, {"op": "+", "text": PLANT}]},
+                           {"status": "removed", "old": PLANT, "new": None}],
+            "ends": {"paragraph": 1, "of": 2, "inside": False, "last_words": PLANT, "text": f"ends: {PLANT}"},
+            "summary": {"chars_added": 1, "chars_removed": 1, "paragraphs_added": 0, "paragraphs_removed": 1,
+                        "paragraphs_changed": 1}}
+    html = diff_html(diff)
+    assert "<script>" not in html and "<img" not in html
+    assert "<ins>&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;</ins>" in html
+    assert html.count("&lt;script&gt;") >= 6  # the URL, the title change, the end, both sides, the removal
 
 
 # -- sources.toml is data ----------------------------------------------------------------------

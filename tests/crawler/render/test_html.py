@@ -5,6 +5,7 @@ import re
 from datetime import UTC, datetime
 
 import pytest
+from markupsafe import escape
 
 from crawler.render.html import compare_html
 from storage.archive import Archive
@@ -22,6 +23,52 @@ def test_html_report_escapes_scraped_text(archive):
     assert "<script>alert" not in html and "<img src=x" not in html
     assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in html
     assert re.search(r"<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'", html)
+
+
+def test_html_diff_marks_changed_words_and_collapses_unchanged_paragraphs():
+    from crawler.render.html import diff_html
+    from storage.models import Version
+    from storage.reports.diff import version_diff
+
+    old = Version(number=1, title="Harbour", text="\n".join(ARTICLE))
+    edited = ARTICLE[:4] + [ARTICLE[4].replace("for years", "for a decade")]
+    html = diff_html(version_diff(f"{ORIGIN}/a.html", old, Version(number=2, title="Harbour deal", text="\n".join(edited))))
+    assert '<div class="para unchanged">… 3 unchanged paragraphs …</div>' in html
+    assert "<del>years</del>" in html and "<ins>a decade</ins>" in html
+    assert '<p class="title-change">title: Harbour → Harbour deal</p>' in html
+    assert '<p class="ends">text now ends after paragraph 5 of 6: \u201c…was deepened for the newest generation of vessels.\u201d</p>' in html
+    assert escape(ARTICLE[3]) in html and escape(ARTICLE[0]) not in html  # the context, not the collapsed ones
+    everything = diff_html(version_diff(f"{ORIGIN}/a.html", old, Version(number=2, title="Harbour", text="\n".join(edited))),
+                           context=10)
+    assert "unchanged paragraph" not in everything and escape(ARTICLE[0]) in everything
+    assert 'class="title-change"' not in everything
+
+
+def test_html_compare_marks_what_a_cosmetic_paragraph_changed_visibly(archive):
+    blog_history(archive)
+    put(archive, "port-news", f"{ORIGIN}/a.html", ARTICLE)
+    curly = [ARTICLE[2].replace("estuary's", "estuary\u2019s").replace("mudflats, which", "mudflats,  which"),
+             ARTICLE[3], ARTICLE[4]]
+    put(archive, "harbour-watch", f"{MIRROR}/copy/", curly + BLOG_FURNITURE, minutes=1)
+    html = compare_html(compare_report(*archive.compare(f"{ORIGIN}/a.html", f"{MIRROR}/copy/")))
+    row = html[html.index('<div class="row cosmetic">'):]
+    row = row[:row.index('<div class="row same">')]
+    assert '<del class="typo" title="typography">&#39;</del>s mudflats,' in row  # the original's straight quote
+    assert '<ins class="typo" title="typography">\u2019</ins>s mudflats,' in row  # the copy's curly one
+    assert '<del class="typo" title="typography">␣</del>which' in row  # one space, then two: shown
+    assert '<ins class="typo" title="typography">␣␣</ins>which' in row
+    assert "del.typo, ins.typo { outline" in html  # marks that show without colour too
+
+
+def test_html_compare_of_two_pages_that_are_no_copies_names_no_original(archive):
+    put(archive, "port-news", f"{ORIGIN}/a.html", ARTICLE)
+    put(archive, "other-news", "http://127.0.0.1:9003/b.html",
+        ["The winter ferry timetable starts in November, with one crossing less on Sundays and a new early boat."])
+    html = compare_html(compare_report(*archive.compare(f"{ORIGIN}/a.html", "http://127.0.0.1:9003/b.html")))
+    assert "<h1>Not copies</h1>" in html
+    assert '<p class="verdict">not copies: the two pages share nothing beyond boilerplate</p>' in html
+    body = html[html.index("<body>"):]
+    assert "original" not in body and 'class="row ' not in body
 
 
 # -- The HTML compare report in a real headless Chromium: it renders, and scraped
