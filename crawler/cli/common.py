@@ -37,8 +37,11 @@ class Context:
         self.sources = sources
         self.verbose = verbose
 
-    def archive(self) -> Archive:
-        return Archive.open(self.db)
+    def archive(self, *, write: bool = False) -> Archive:
+        """The archive at ``--db``. Only a command that writes (``write=True``) creates or
+        migrates it; any other finds it as it is, or stops in one line (no archive there,
+        another application's database, an older or newer schema)."""
+        return Archive.open(self.db, read_only=not write)
 
 
 pass_ctx = click.pass_obj

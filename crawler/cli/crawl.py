@@ -63,7 +63,7 @@ def crawl(ctx: Context, names: tuple[str, ...], due: bool, redis_url: str | None
     chosen = select_sources(load_sources(ctx.sources), names)
     if run_id and not redis_url:
         raise click.ClickException("--run needs --redis URL (or MIRRORWATCH_REDIS)")
-    archive = ctx.archive()  # created and migrated before the crawl: a bad --db fails here
+    archive = ctx.archive(write=True)  # created and migrated before the crawl: a bad --db fails here
     for source in chosen:  # the first write: a database locked too long fails here, in one line
         archive.ensure_source(source.name, role=source.role, origin=source.origin)
     archive.engine.dispose()

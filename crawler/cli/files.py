@@ -116,7 +116,7 @@ def import_warc(ctx: Context, files: tuple[Path, ...], role: str, fmt: str) -> N
     for path in files:
         check_warc(path)
     configured = load_sources(ctx.sources).values() if Path(ctx.sources).exists() else ()
-    importer = WarcImporter(ctx.archive(), configured=list(configured), role=role)
+    importer = WarcImporter(ctx.archive(write=True), configured=list(configured), role=role)
     with progress("importing responses", enabled=on_terminal(fmt)) as tick:
         result = importer.run(files, on_response=tick)
     data = result.as_dict()
