@@ -24,6 +24,7 @@ from storage.archive import Archive
 from storage.db import SQLITE_BUSY_TIMEOUT_MS, database_url
 from storage.dbfaults import describe
 from storage.errors import StorageError
+from storage.interchange.atomic import written_atomically
 
 FORMATS = click.Choice(["text", "json"])
 REPORT_FORMATS = click.Choice(["text", "json", "html"])
@@ -82,7 +83,9 @@ Text = Callable[[Console, dict], None] | str
 
 def emit(fmt: str, data: dict, text: Text, html: Callable[[dict], str] | None = None,
          output: Path | None = None) -> None:
-    """Write ``data`` as JSON, HTML or text (a rendering function, or a ready line), to ``output`` or stdout."""
+    """Write ``data`` as JSON, HTML or text (a rendering function, or a ready line), to ``output`` or stdout.
+
+    ``output`` is written as every ``-o`` is (``storage.interchange.atomic``): whole or not at all."""
     if fmt == "json":
         out = json.dumps(data, indent=2, ensure_ascii=False)
     elif fmt == "html" and html is not None:
@@ -90,11 +93,15 @@ def emit(fmt: str, data: dict, text: Text, html: Callable[[dict], str] | None = 
     elif isinstance(text, str):
         out = text
     else:
-        console = Console(file=open(output, "w", encoding="utf-8")) if output else Console()  # noqa: SIM115
-        text(console, data)
+        if output:
+            with written_atomically(output) as target, target.open("w", encoding="utf-8") as fh:
+                text(Console(file=fh), data)
+        else:
+            text(Console(), data)
         return
     if output:
-        output.write_text(out + "\n", encoding="utf-8")
+        with written_atomically(output) as target, target.open("w", encoding="utf-8") as fh:
+            fh.write(out + "\n")
     else:
         click.echo(out)
 

@@ -1,0 +1,106 @@
+"""``-o`` as every command writes it: whole or not at all, through a symlink, onto a device,
+and a failure is one line that leaves no partial file (``storage.interchange.atomic``)."""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+from tests.support.corpus import COPY, A, build
+from tests.support.workspace import Workspace
+
+# Every command with -o, as a user runs it on the corpus of tests.support.corpus.
+WRITERS = {
+    "report html": ["report", "--since", "2026-01-01", "--format", "html"],
+    "report text": ["report", "--since", "2026-01-01"],
+    "compare html": ["compare", A, COPY, "--format", "html"],
+    "copies html": ["copies", A, "--format", "html"],
+    "export corpus": ["export", "corpus"],
+    "export warc": ["export", "warc"],
+}
+
+
+@pytest.fixture
+def corpus_ws(tmp_path) -> Workspace:
+    ws = Workspace(tmp_path)
+    build(ws.db_url).engine.dispose()
+    return ws
+
+
+class FullDisk:
+    """A file on a disk that fills after ``room`` bytes: writes fail there with ENOSPC."""
+
+    def __init__(self, real, room: int):
+        self.real, self.room = real, room
+
+    def write(self, data):
+        if len(data) > self.room:
+            self.real.write(data[:self.room])
+            self.real.flush()
+            raise OSError(errno.ENOSPC, "No space left on device")
+        self.room -= len(data)
+        return self.real.write(data)
+
+    def __getattr__(self, name):
+        return getattr(self.real, name)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.real.close()
+
+
+@pytest.mark.parametrize("name", WRITERS)
+def test_a_full_disk_is_one_line_and_leaves_no_partial_file(corpus_ws, monkeypatch, name):
+    ws = corpus_ws
+    real_open = Path.open
+
+    def open_on_a_small_disk(self, mode="r", *args, **kwargs):
+        fh = real_open(self, mode, *args, **kwargs)
+        return FullDisk(fh, 100) if "w" in mode and self.parent == ws.dir else fh
+
+    monkeypatch.setattr(Path, "open", open_on_a_small_disk)
+    result = ws.cli(*WRITERS[name], "-o", "out", check=False)
+    assert (result.returncode, result.stderr) == (1, f"Error: out: cannot write: No space left on device\n")
+    assert sorted(p.name for p in ws.dir.iterdir() if not p.name.startswith("mirrorwatch.db")) == []
+
+
+@pytest.mark.parametrize("name", WRITERS)
+def test_a_full_device_is_one_line_and_stays_a_device(corpus_ws, name):
+    result = corpus_ws.cli(*WRITERS[name], "-o", "/dev/full", check=False)
+    assert (result.returncode, result.stderr) == (1, "Error: /dev/full: cannot write: No space left on device\n")
+    assert stat.S_ISCHR(os.stat("/dev/full").st_mode)
+
+
+@pytest.mark.parametrize("name", WRITERS)
+def test_a_missing_folder_is_one_line(corpus_ws, name):
+    result = corpus_ws.cli(*WRITERS[name], "-o", "nowhere/out", check=False)
+    assert (result.returncode, result.stderr) == (1, "Error: nowhere/out: cannot write: No such file or directory\n")
+
+
+def test_a_symlinked_output_replaces_its_target(corpus_ws):
+    ws = corpus_ws
+    (ws.dir / "reports").mkdir()
+    (ws.dir / "reports" / "today.html").write_text("yesterday's")
+    (ws.dir / "latest.html").symlink_to(ws.dir / "reports" / "today.html")
+    ws.cli(*WRITERS["report html"], "-o", "latest.html")
+    assert (ws.dir / "latest.html").is_symlink()
+    assert (ws.dir / "reports" / "today.html").read_text().startswith("<!doctype html>")
+    assert sorted(p.name for p in (ws.dir / "reports").iterdir()) == ["today.html"]
+
+
+@pytest.mark.slow
+def test_export_to_dev_stdout_and_dev_full_in_a_process(corpus_ws):
+    ws = corpus_ws
+    out = ws.run("export", "corpus", "-o", "/dev/stdout", "--min-words", "20")
+    assert [json.loads(line)["url"] for line in out.stdout.splitlines()] == [COPY, A]
+    full = ws.run("export", "corpus", "-o", "/dev/full", check=False)
+    assert (full.returncode, full.stdout, full.stderr) == (
+        1, "", "Error: /dev/full: cannot write: No space left on device\n")
+    assert stat.S_ISCHR(os.stat("/dev/full").st_mode)
