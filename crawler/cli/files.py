@@ -76,10 +76,10 @@ def export_warc_command(ctx: Context, output: Path, sources: tuple[str, ...], si
     Example:
       mirrorwatch export warc -o captures.warc.gz --source example-news
     """
+    start, end = parse_when(since), parse_when(until)
     archive = ctx.archive()
     with progress("exporting captures", enabled=on_terminal(fmt)) as tick:
-        result = export_warc(archive.session, output, sources=sources, since=parse_when(since),
-                             until=parse_when(until), on_record=tick)
+        result = export_warc(archive.session, output, sources=sources, since=start, until=end, on_record=tick)
     data = {"output": str(output), "responses": result.responses, "skipped_no_response": result.skipped_no_response}
     emit(fmt, data, f"{result.responses} captures written to {output}"
          + (f"; {result.skipped_no_response} without a response left out" if result.skipped_no_response else ""))

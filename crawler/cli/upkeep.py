@@ -12,7 +12,7 @@ from crawler.cli.common import Context, emit, format_option, on_terminal, pass_c
 from storage.db import open_engine, shown, upgrade
 from storage.retention import prune as prune_archive
 from storage.types import utcnow
-from storage.when import parse_duration
+from storage.when import DURATION_HELP, parse_duration
 
 
 @click.command()
@@ -43,7 +43,7 @@ def reextract(ctx: Context, sources: tuple[str, ...], everything: bool, fmt: str
 
 @click.command()
 @click.option("--older-than", default="90d", show_default=True,
-              help="Only captures fetched longer ago than this age (s, m, h, d, w).")
+              help=f"Only captures fetched longer ago than this age: {DURATION_HELP}.")
 @click.option("--dry-run", is_flag=True, help="Only say what would be removed.")
 @format_option
 @pass_ctx

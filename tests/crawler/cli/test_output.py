@@ -104,3 +104,10 @@ def test_export_to_dev_stdout_and_dev_full_in_a_process(corpus_ws):
     assert (full.returncode, full.stdout, full.stderr) == (
         1, "", "Error: /dev/full: cannot write: No space left on device\n")
     assert stat.S_ISCHR(os.stat("/dev/full").st_mode)
+
+
+def test_report_since_a_future_time_is_refused(corpus_ws):
+    result = corpus_ws.cli("report", "--since", "2999-01-01", check=False)
+    assert result.returncode == 1 and result.stdout == ""
+    assert result.stderr.startswith("Error: not a time in the past: '2999-01-01' is after now (")
+    assert len(result.stderr.splitlines()) == 1
