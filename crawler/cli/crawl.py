@@ -98,7 +98,10 @@ def runs(ctx: Context, source: str | None, limit: int, fmt: str) -> None:
     Example:
       mirrorwatch runs --source example-news --limit 10
     """
-    emit(fmt, {"runs": ctx.archive().runs(source=source, limit=limit)},
+    archive = ctx.archive()
+    if source:
+        archive.check_source(source)  # an unknown name is an error, as in report, not "no runs yet"
+    emit(fmt, {"runs": archive.runs(source=source, limit=limit)},
          lambda console, data: render.runs_table(console, data["runs"]))
 
 

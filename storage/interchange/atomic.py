@@ -29,6 +29,8 @@ def written_atomically(path: str | Path) -> Iterator[Path]:
     if written_directly(path):
         try:
             yield path
+        except BrokenPipeError:
+            raise  # the reader went away (``-o /dev/stdout | head``): not an error, the CLI ends quietly
         except OSError as exc:
             raise StorageError(_cannot_write(path, exc)) from None
         return

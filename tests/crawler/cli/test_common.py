@@ -66,3 +66,21 @@ def test_a_read_command_does_not_fill_another_applications_database(ws):
            "give another --db\n")
     with sqlite3.connect(ws.dir / "notes.db") as conn:
         assert conn.execute("select name from sqlite_master where type = 'table'").fetchall() == [("note",)]
+
+
+def test_runs_of_an_unknown_source_is_an_error_as_in_report(ws, sqlite_url):
+    import shutil
+
+    shutil.copy(sqlite_url.removeprefix("sqlite:///"), ws.db)
+    for command in ("runs", "report"):
+        result = ws.cli(command, "--source", "nosuch", check=False)
+        assert (result.returncode, result.stdout, result.stderr) == (1, "", "Error: unknown source 'nosuch'\n")
+
+
+def test_postgresql_without_the_extra_names_it(ws, monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "psycopg", None)  # as if the postgres extra was not installed
+    result = ws.cli("--db", "postgresql://127.0.0.1/mirrorwatch", "report", check=False)
+    assert (result.returncode, result.stderr) == (
+        1, "Error: PostgreSQL support is not installed: pip install 'mirrorwatch[postgres]'\n")

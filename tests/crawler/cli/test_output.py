@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from storage.interchange.atomic import written_directly
 from tests.support.corpus import COPY, A, build
 from tests.support.workspace import Workspace
 
@@ -73,9 +74,11 @@ def test_a_full_disk_is_one_line_and_leaves_no_partial_file(corpus_ws, monkeypat
 
 @pytest.mark.parametrize("name", WRITERS)
 def test_a_full_device_is_one_line_and_stays_a_device(corpus_ws, name):
-    result = corpus_ws.cli(*WRITERS[name], "-o", "/dev/full", check=False)
-    assert (result.returncode, result.stderr) == (1, "Error: /dev/full: cannot write: No space left on device\n")
-    assert stat.S_ISCHR(os.stat("/dev/full").st_mode)
+    # Through a link of the test's own, so that a regression replaces the link, never /dev/full.
+    (corpus_ws.dir / "full").symlink_to("/dev/full")
+    result = corpus_ws.cli(*WRITERS[name], "-o", "full", check=False)
+    assert (result.returncode, result.stderr) == (1, "Error: full: cannot write: No space left on device\n")
+    assert stat.S_ISCHR(os.stat("/dev/full").st_mode) and (corpus_ws.dir / "full").is_symlink()
 
 
 @pytest.mark.parametrize("name", WRITERS)
@@ -98,6 +101,8 @@ def test_a_symlinked_output_replaces_its_target(corpus_ws):
 @pytest.mark.slow
 def test_export_to_dev_stdout_and_dev_full_in_a_process(corpus_ws):
     ws = corpus_ws
+    # Written in place, never replaced: asserted first, as root a regression would replace /dev/full.
+    assert written_directly(Path("/dev/stdout")) and written_directly(Path("/dev/full"))
     out = ws.run("export", "corpus", "-o", "/dev/stdout", "--min-words", "20")
     assert [json.loads(line)["url"] for line in out.stdout.splitlines()] == [COPY, A]
     full = ws.run("export", "corpus", "-o", "/dev/full", check=False)
@@ -111,3 +116,22 @@ def test_report_since_a_future_time_is_refused(corpus_ws):
     assert result.returncode == 1 and result.stdout == ""
     assert result.stderr.startswith("Error: not a time in the past: '2999-01-01' is after now (")
     assert len(result.stderr.splitlines()) == 1
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("args", [
+    ["report", "--since", "2026-01-01"], ["report", "--since", "2026-01-01", "--format", "json"],
+    ["export", "corpus", "-o", "-"], ["export", "corpus", "-o", "/dev/stdout"], ["runs"],
+], ids=lambda args: " ".join(args))
+def test_a_reader_that_goes_away_ends_the_output_quietly(corpus_ws, args):
+    """``mirrorwatch report | head``: the pipe is closed before the command writes a byte."""
+    import subprocess
+    import sys
+
+    assert written_directly(Path("/dev/stdout"))  # never replaced by a file, even by a regression
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MIRRORWATCH_")}
+    proc = subprocess.Popen([sys.executable, "-m", "crawler", *args], cwd=corpus_ws.dir, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc.stdout.close()
+    stderr = proc.stderr.read()
+    assert (proc.wait(timeout=60), stderr) == (1, "")

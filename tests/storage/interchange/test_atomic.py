@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from storage.errors import StorageError
-from storage.interchange.atomic import written_atomically
+from storage.interchange.atomic import written_atomically, written_directly
 
 
 def write(path: Path, data: bytes) -> None:
@@ -73,13 +73,22 @@ def test_a_fifo_is_written_in_place(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["pipe"]
 
 
-def test_a_device_is_written_in_place_and_a_full_one_is_one_line():
-    write(Path("/dev/null"), b"gone")
-    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
+def test_devices_and_dev_paths_are_written_in_place():
+    # Only the decision is checked on the real /dev: a wrong answer here, in a test run as root,
+    # would replace the machine's /dev/full with a regular file (which is how it was found).
+    assert written_directly(Path("/dev/full")) and written_directly(Path("/dev/stdout"))
+    assert written_directly(Path("/proc/self/fd/1"))
+
+
+def test_a_device_behind_a_link_is_written_in_place_and_a_full_one_is_one_line(tmp_path):
+    (tmp_path / "null").symlink_to("/dev/null")
+    (tmp_path / "full").symlink_to("/dev/full")
+    write(tmp_path / "null", b"gone")
     with pytest.raises(StorageError) as err:
-        write(Path("/dev/full"), b"x" * 100_000)
-    assert str(err.value) == "/dev/full: cannot write: No space left on device"
-    assert stat.S_ISCHR(os.stat("/dev/full").st_mode)
+        write(tmp_path / "full", b"x" * 100_000)
+    assert str(err.value) == f"{tmp_path / 'full'}: cannot write: No space left on device"
+    assert stat.S_ISCHR(os.stat("/dev/null").st_mode) and stat.S_ISCHR(os.stat("/dev/full").st_mode)
+    assert all(p.is_symlink() for p in tmp_path.iterdir()) and len(list(tmp_path.iterdir())) == 2
 
 
 def test_a_missing_folder_is_one_line(tmp_path):
