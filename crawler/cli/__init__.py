@@ -23,7 +23,6 @@ import os
 import sys
 
 import click
-from click.utils import PacifyFlushWrapper
 
 from crawler.cli import crawl, demo, files, pages, report, schedule, serve, upkeep
 from crawler.cli.common import Context
@@ -93,10 +92,7 @@ def main() -> None:
 
 def _flush_stdout() -> None:
     try:
-        if isinstance(sys.stdout, PacifyFlushWrapper):  # click met a broken pipe
-            _discard_stdout()
-        else:
-            sys.stdout.flush()
+        sys.__stdout__.flush()  # what is still buffered fails here, when the reader went away
     except BrokenPipeError:
         _discard_stdout()
         raise SystemExit(1) from None
