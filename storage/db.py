@@ -19,6 +19,7 @@ from __future__ import annotations
 import functools
 import logging
 import os
+import sqlite3
 from pathlib import Path
 from urllib.parse import quote
 
@@ -85,7 +86,10 @@ def make_engine(url: str | URL) -> Engine:
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
+    try:
+        cursor.execute("PRAGMA journal_mode=WAL")
+    except sqlite3.OperationalError:  # a read-only file: its journal mode stays as it is
+        pass
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")

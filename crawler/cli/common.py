@@ -87,23 +87,24 @@ def emit(fmt: str, data: dict, text: Text, html: Callable[[dict], str] | None = 
 
     ``output`` is written as every ``-o`` is (``storage.interchange.atomic``): whole or not at all."""
     if fmt == "json":
-        out = json.dumps(data, indent=2, ensure_ascii=False)
+        render: Callable[[Console], None] | str = json.dumps(data, indent=2, ensure_ascii=False)
     elif fmt == "html" and html is not None:
-        out = html(data)
+        render = html(data)
     elif isinstance(text, str):
-        out = text
+        render = text
     else:
-        if output:
-            with written_atomically(output) as target, target.open("w", encoding="utf-8") as fh:
-                text(Console(file=fh), data)
-        else:
-            text(Console(), data)
-        return
+        def render(console: Console) -> None:
+            text(console, data)
     if output:
         with written_atomically(output) as target, target.open("w", encoding="utf-8") as fh:
-            fh.write(out + "\n")
+            if callable(render):
+                render(Console(file=fh))
+            else:
+                fh.write(render + "\n")
+    elif callable(render):
+        render(Console())
     else:
-        click.echo(out)
+        click.echo(render)
 
 
 def on_terminal(fmt: str = "text") -> bool:

@@ -94,14 +94,18 @@ print(archive.runs())
 """
 
 
+@pytest.mark.parametrize("journal", ["wal", "delete"])
 @pytest.mark.parametrize("folder_mode", [0o777, 0o555], ids=["read-only file", "read-only folder"])
-def test_a_read_only_archive_can_be_read(sqlite_url, folder_mode):
+def test_a_read_only_archive_can_be_read(sqlite_url, folder_mode, journal):
     """A file this user may not write is opened read-only; in a folder it may not write either,
     SQLite could not create the shared-memory file of a WAL reader, so it is opened immutable."""
     folder = Path(tempfile.mkdtemp(dir="/tmp"))
     try:
         path = folder / "archive.db"
         shutil.copy(sqlite_url.removeprefix("sqlite:///"), path)
+        with sqlite3.connect(path) as conn:  # "delete": an archive copied by a tool that left WAL mode
+            assert conn.execute(f"pragma journal_mode={journal}").fetchone() == (journal,)
+        conn.close()
         path.chmod(0o444)
         folder.chmod(folder_mode)
         command = [sys.executable, "-c", READ_AS_OTHER_USER, str(path)]
