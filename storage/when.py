@@ -42,14 +42,18 @@ def parse_duration(text: str, *, allow_zero: bool = False) -> timedelta:
     return timedelta(seconds=int(match.group(1)) * _UNIT_SECONDS[match.group(2)])
 
 
-def parse_when(text: str | None, *, now: datetime | None = None) -> datetime | None:
-    """A point in time (see above) as aware UTC; None for None or an empty string."""
+def parse_when(text: str | None, *, now: datetime | None = None, past: bool = False) -> datetime | None:
+    """A point in time (see above) as aware UTC; None for None or an empty string. With
+    ``past``, a time after ``now`` is refused (the start of a period that has not begun)."""
     if text is None or not text.strip():
         return None
+    now = now or utcnow()
     if is_duration(text):
-        return (now or utcnow()) - parse_duration(text, allow_zero=True)
+        return now - parse_duration(text, allow_zero=True)
     try:
-        when = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+        when = as_utc(datetime.fromisoformat(text.strip().replace("Z", "+00:00")))
     except ValueError:
         raise BadTime(f"not a time: {text!r} ({WHEN_HELP})") from None
-    return as_utc(when)
+    if past and when > now:
+        raise BadTime(f"not a time in the past: {text!r} is after now ({now:%Y-%m-%d %H:%M} UTC)")
+    return when

@@ -20,6 +20,8 @@ database) become one line on stderr and exit status 1; nothing here prints a tra
 from __future__ import annotations
 
 import logging
+import os
+import sys
 
 import click
 
@@ -78,7 +80,31 @@ for _command in (
 
 
 def main() -> None:
-    cli(prog_name="mirrorwatch")
+    """The console script. A reader that went away (``mirrorwatch report | head``) ends the
+    output quietly, exit status 1: click stops the command at the broken pipe, and what is still
+    buffered for stdout goes to /dev/null rather than to an "Exception ignored" message at exit."""
+    try:
+        cli(prog_name="mirrorwatch")
+    except SystemExit:
+        _flush_stdout()
+        raise
+    except BrokenPipeError:
+        _discard_stdout()
+        raise SystemExit(1) from None
+
+
+def _flush_stdout() -> None:
+    try:
+        sys.__stdout__.flush()  # what is still buffered fails here, when the reader went away
+    except BrokenPipeError:
+        _discard_stdout()
+        raise SystemExit(1) from None
+
+
+def _discard_stdout() -> None:
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.__stdout__.fileno())
+    os.close(devnull)
 
 
 __all__ = ["cli", "main"]

@@ -24,6 +24,7 @@ from storage.archive import Archive
 from storage.db import SQLITE_BUSY_TIMEOUT_MS, database_url
 from storage.dbfaults import describe
 from storage.errors import StorageError
+from storage.interchange.atomic import written_atomically
 
 FORMATS = click.Choice(["text", "json"])
 REPORT_FORMATS = click.Choice(["text", "json", "html"])
@@ -37,8 +38,11 @@ class Context:
         self.sources = sources
         self.verbose = verbose
 
-    def archive(self) -> Archive:
-        return Archive.open(self.db)
+    def archive(self, *, write: bool = False) -> Archive:
+        """The archive at ``--db``. Only a command that writes (``write=True``) creates or
+        migrates it; any other finds it as it is, or stops in one line (no archive there,
+        another application's database, an older or newer schema)."""
+        return Archive.open(self.db, read_only=not write)
 
 
 pass_ctx = click.pass_obj
@@ -79,21 +83,28 @@ Text = Callable[[Console, dict], None] | str
 
 def emit(fmt: str, data: dict, text: Text, html: Callable[[dict], str] | None = None,
          output: Path | None = None) -> None:
-    """Write ``data`` as JSON, HTML or text (a rendering function, or a ready line), to ``output`` or stdout."""
+    """Write ``data`` as JSON, HTML or text (a rendering function, or a ready line), to ``output`` or stdout.
+
+    ``output`` is written as every ``-o`` is (``storage.interchange.atomic``): whole or not at all."""
     if fmt == "json":
-        out = json.dumps(data, indent=2, ensure_ascii=False)
+        render: Callable[[Console], None] | str = json.dumps(data, indent=2, ensure_ascii=False)
     elif fmt == "html" and html is not None:
-        out = html(data)
+        render = html(data)
     elif isinstance(text, str):
-        out = text
+        render = text
     else:
-        console = Console(file=open(output, "w", encoding="utf-8")) if output else Console()  # noqa: SIM115
-        text(console, data)
-        return
+        def render(console: Console) -> None:
+            text(console, data)
     if output:
-        output.write_text(out + "\n", encoding="utf-8")
+        with written_atomically(output) as target, target.open("w", encoding="utf-8") as fh:
+            if callable(render):
+                render(Console(file=fh))
+            else:
+                fh.write(render + "\n")
+    elif callable(render):
+        render(Console())
     else:
-        click.echo(out)
+        click.echo(render)
 
 
 def on_terminal(fmt: str = "text") -> bool:

@@ -43,7 +43,7 @@ def crawl(ctx: Context, names: tuple[str, ...], due: bool, redis_url: str | None
     chosen = select_sources(load_sources(ctx.sources), names)
     if run_id and not redis_url:
         raise click.ClickException("--run needs --redis URL (or MIRRORWATCH_REDIS)")
-    archive = ctx.archive()  # created and migrated before the crawl: a bad --db fails here
+    archive = ctx.archive(write=True)  # created and migrated before the crawl: a bad --db fails here
     for source in chosen:  # the first write: a database locked too long fails here, in one line
         archive.ensure_source(source.name, role=source.role, origin=source.origin)
     archive.engine.dispose()
@@ -78,7 +78,10 @@ def runs(ctx: Context, source: str | None, limit: int, fmt: str) -> None:
     Example:
       mirrorwatch runs --source example-news --limit 10
     """
-    emit(fmt, {"runs": ctx.archive().runs(source=source, limit=limit)},
+    archive = ctx.archive()
+    if source:
+        archive.check_source(source)  # an unknown name is an error, as in report, not "no runs yet"
+    emit(fmt, {"runs": archive.runs(source=source, limit=limit)},
          lambda console, data: render.runs_table(console, data["runs"]))
 
 

@@ -76,10 +76,10 @@ def export_warc_command(ctx: Context, output: Path, sources: tuple[str, ...], si
     Example:
       mirrorwatch export warc -o captures.warc.gz --source example-news
     """
+    start, end = parse_when(since), parse_when(until)
     archive = ctx.archive()
     with progress("exporting captures", enabled=on_terminal(fmt)) as tick:
-        result = export_warc(archive.session, output, sources=sources, since=parse_when(since),
-                             until=parse_when(until), on_record=tick)
+        result = export_warc(archive.session, output, sources=sources, since=start, until=end, on_record=tick)
     data = {"output": str(output), "responses": result.responses, "skipped_no_response": result.skipped_no_response}
     emit(fmt, data, f"{result.responses} captures written to {output}"
          + (f"; {result.skipped_no_response} without a response left out" if result.skipped_no_response else ""))
@@ -116,7 +116,7 @@ def import_warc(ctx: Context, files: tuple[Path, ...], role: str, fmt: str) -> N
     for path in files:
         check_warc(path)
     configured = load_sources(ctx.sources).values() if Path(ctx.sources).exists() else ()
-    importer = WarcImporter(ctx.archive(), configured=list(configured), role=role)
+    importer = WarcImporter(ctx.archive(write=True), configured=list(configured), role=role)
     with progress("importing responses", enabled=on_terminal(fmt)) as tick:
         result = importer.run(files, on_response=tick)
     data = result.as_dict()

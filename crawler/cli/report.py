@@ -11,12 +11,11 @@ from crawler.render.html import monitor_html
 from crawler.render.report import report_text
 from storage.reports.monitor import monitor_report
 from storage.types import utcnow
-from storage.when import parse_when
+from storage.when import WHEN_HELP, parse_when
 
 
 @click.command()
-@click.option("--since", default="24h", show_default=True,
-              help="Start of the period: a duration back from now (30m, 24h, 7d, 2w) or an ISO date/time.")
+@click.option("--since", default="24h", show_default=True, help=f"Start of the period, in the past: {WHEN_HELP}.")
 @click.option("--source", help="Only this source (and copies involving it).")
 @click.option("--min-significance", type=click.FloatRange(0, 1), default=0.0, show_default=True,
               help="Leave out changes less significant than this (0: a fixed typo counts too; 1: only the gravest).")
@@ -34,6 +33,7 @@ def report(ctx: Context, since: str, source: str | None, min_significance: float
       mirrorwatch report --since 2026-01-01 --source example-news --format html -o report.html
     """
     now = utcnow()
-    data = monitor_report(ctx.archive().session, since=parse_when(since, now=now), until=now, source=source,
+    start = parse_when(since, now=now, past=True)  # a bad time is the error, whatever --db says
+    data = monitor_report(ctx.archive().session, since=start, until=now, source=source,
                           min_significance=min_significance)
     emit(fmt, data, report_text, monitor_html, output)

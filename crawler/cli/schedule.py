@@ -11,6 +11,8 @@ from datetime import timedelta
 import click
 
 from crawler.cli.common import Context, emit, format_option, pass_ctx, user_errors
+from crawler.monitor.schedules import SCHEDULE_HINT, unscheduled_notice
+from crawler.sources import load_sources
 
 
 @click.command()
@@ -39,6 +41,15 @@ def schedule(ctx: Context, once: bool, stop_timeout: float, lock_ttl: float, mis
     from crawler.monitor.notify import Notifier
     from crawler.monitor.scheduler import MonitorScheduler, SchedulerOptions
 
+    sources = load_sources(ctx.sources)
+    scheduled = [name for name, source in sources.items() if source.schedule]
+    notice = unscheduled_notice([name for name in sources if name not in scheduled], ctx.sources)
+    if not scheduled:
+        raise click.ClickException(f"no source in {ctx.sources} has a schedule ({', '.join(sources) or 'no sources'}), "
+                                   "so the scheduler would never crawl: "
+                                   + SCHEDULE_HINT.format(path=ctx.sources).replace("their", "each"))
+    if notice:
+        click.echo(f"Note: {notice}", err=True)
     _log_at_least_info(quiet_apscheduler=ctx.verbose == 0)
     options = SchedulerOptions(db=ctx.db, sources_path=ctx.sources, verbose=ctx.verbose,
                                lock_ttl=timedelta(seconds=lock_ttl), misfire_grace=timedelta(seconds=misfire_grace),
@@ -50,9 +61,10 @@ def schedule(ctx: Context, once: bool, stop_timeout: float, lock_ttl: float, mis
         return
     outcomes = scheduler.run_once()
     rows = [o.as_dict() for o in outcomes]
-    emit(fmt, {"runs": rows}, "\n".join(
+    emit(fmt, {"runs": rows, "unscheduled": [name for name in sources if name not in scheduled]}, "\n".join(
         f"{row['source']}: {row['status']} (run {row['run_id'] or '-'}), "
-        f"{row.get('fetched', 0)} fetched, {row.get('new_version', 0)} new versions" for row in rows) or "nothing due")
+        f"{row.get('fetched', 0)} fetched, {row.get('new_version', 0)} new versions" for row in rows)
+         or f"nothing due: {', '.join(scheduled)} ran within {'its' if len(scheduled) == 1 else 'their'} schedule")
     if any(o.status != "finished" for o in outcomes):
         raise SystemExit(1)
 

@@ -6,6 +6,7 @@ exposing it is a deliberate choice.
 
 from __future__ import annotations
 
+import errno
 import socket
 
 import click
@@ -35,19 +36,38 @@ def serve(ctx: Context, host: str, port: int) -> None:
 
     from crawler.web import create_app
 
-    app = create_app(ctx.db)  # opens and migrates the database: a bad --db fails here, in one line
+    app = create_app(ctx.db)  # opens the archive as it is: a bad --db fails here, in one line
     config = uvicorn.Config(app, host=host, port=port, log_level="warning" if ctx.verbose == 0 else "info",
                             server_header=False)
-    server = uvicorn.Server(config)
-    sock = config.bind_socket()
-    # Connections accepted from this socket inherit TCP_NODELAY: without it a kept-alive browser
-    # connection waits ~40 ms (Nagle against delayed ACK) for every response sent in two writes.
-    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    sock.listen(config.backlog)  # accept connections from the moment the address is printed
+    sock = listening_socket(host, port, backlog=config.backlog)
     bound_host, bound_port = sock.getsockname()[:2]
     shown = f"[{bound_host}]" if ":" in bound_host else bound_host  # an IPv6 address
     click.echo(f"mirrorwatch dashboard on http://{shown}:{bound_port}/ (Ctrl-C to stop)", err=True)
     try:
-        server.run(sockets=[sock])
+        uvicorn.Server(config).run(sockets=[sock])
     except KeyboardInterrupt:  # uvicorn re-raises the Ctrl-C it already handled by shutting down
         pass
+
+
+def listening_socket(host: str, port: int, *, backlog: int) -> socket.socket:
+    """A socket listening on ``host``:``port``, bound here rather than by uvicorn so that a busy
+    port or a bad address is one line naming them (uvicorn logs its own and exits 1 or 3)."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM,
+                                                             flags=socket.AI_PASSIVE)[0]
+    except socket.gaierror as exc:
+        raise click.ClickException(f"cannot listen on {host}: {exc.strerror}") from None
+    sock = socket.socket(family, kind, proto)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn: a restart need not wait
+    try:
+        sock.bind(address)
+    except OSError as exc:
+        sock.close()
+        if exc.errno == errno.EADDRINUSE:
+            raise click.ClickException(f"port {port} on {host} is in use") from None
+        raise click.ClickException(f"cannot listen on {host} port {port}: {exc.strerror or exc}") from None
+    # Connections accepted from this socket inherit TCP_NODELAY: without it a kept-alive browser
+    # connection waits ~40 ms (Nagle against delayed ACK) for every response sent in two writes.
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    sock.listen(backlog)  # accept connections from the moment the address is printed
+    return sock

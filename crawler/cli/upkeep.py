@@ -9,10 +9,10 @@ from __future__ import annotations
 import click
 
 from crawler.cli.common import Context, emit, format_option, on_terminal, pass_ctx, progress, user_errors
-from storage.db import open_engine, upgrade
+from storage.db import open_engine, shown, upgrade
 from storage.retention import prune as prune_archive
 from storage.types import utcnow
-from storage.when import parse_duration
+from storage.when import DURATION_HELP, parse_duration
 
 
 @click.command()
@@ -35,7 +35,7 @@ def reextract(ctx: Context, sources: tuple[str, ...], everything: bool, fmt: str
     from crawler.ingest.reextract import reextract as run_reextract  # the extraction pool is slow to import
 
     with progress("re-extracting", enabled=on_terminal(fmt)) as tick:
-        counts = run_reextract(ctx.archive(), sources=sources, everything=everything, on_page=tick)
+        counts = run_reextract(ctx.archive(write=True), sources=sources, everything=everything, on_page=tick)
     emit(fmt, counts, f"{counts['pages']} pages re-extracted: {counts['new_version']} new versions "
          f"(extractor-changed), {counts['unchanged']} unchanged, {counts['no_text']} without text, "
          f"{counts['failed']} failed")
@@ -43,7 +43,7 @@ def reextract(ctx: Context, sources: tuple[str, ...], everything: bool, fmt: str
 
 @click.command()
 @click.option("--older-than", default="90d", show_default=True,
-              help="Only captures fetched longer ago than this age (s, m, h, d, w).")
+              help=f"Only captures fetched longer ago than this age: {DURATION_HELP}.")
 @click.option("--dry-run", is_flag=True, help="Only say what would be removed.")
 @format_option
 @pass_ctx
@@ -56,7 +56,7 @@ def prune(ctx: Context, older_than: str, dry_run: bool, fmt: str) -> None:
       mirrorwatch prune --older-than 30d --dry-run
     """
     before = utcnow() - parse_duration(older_than, allow_zero=True)
-    result = prune_archive(ctx.archive().session, before=before, dry_run=dry_run)
+    result = prune_archive(ctx.archive(write=not dry_run).session, before=before, dry_run=dry_run)
     verb = "would remove" if dry_run else "removed"
     emit(fmt, {**result.as_dict(), "before": before.isoformat()},
          f"{verb} {result.captures} identical captures older than {older_than} and "
@@ -79,6 +79,6 @@ def db_upgrade(ctx: Context) -> None:
       mirrorwatch --db postgresql://localhost/mirrorwatch db upgrade
     """
     engine = open_engine(ctx.db, migrate=False)
-    before, after = upgrade(engine)
-    where = engine.url.render_as_string()
+    where = shown(ctx.db)
+    before, after = upgrade(engine, where)
     click.echo(f"{where}: already at {after}" if before == after else f"{where}: {before or 'empty'} -> {after}")

@@ -5,10 +5,15 @@ A source's ``schedule`` is an interval (``"90s"``, ``"30m"``, ``"6h"``, ``"1d"``
 (``recheck_min``, ``recheck_max``) use the interval syntax (``storage.when``). The scheduler turns a
 :class:`Schedule` into an APScheduler trigger with jitter, so that sources with
 the same schedule do not all fire at the same second.
+
+A source without a ``schedule`` is never crawled by the scheduler (there is no default:
+it would start crawling sites nobody asked to watch); :func:`unscheduled_notice` is the
+line that says which sources those are and how to schedule them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -73,3 +78,15 @@ def parse_schedule(text: str) -> Schedule:
         return Schedule(text, cron=text)
     raise ValueError(f"not a schedule: {text!r} (an interval such as '30m' or '6h', "
                      "or a cron expression such as '*/30 * * * *')")
+
+
+SCHEDULE_HINT = 'add e.g. schedule = "6h" (or a cron expression such as "0 */6 * * *") to their [[source]] in {path}'
+
+
+def unscheduled_notice(names: Iterable[str], sources_path: str) -> str | None:
+    """Which sources the scheduler leaves alone, and how to give them a schedule; None if none."""
+    names = list(names)
+    if not names:
+        return None
+    listed = ", ".join(names)
+    return f"no schedule, never crawled by the scheduler: {listed} ({SCHEDULE_HINT.format(path=sources_path)})"

@@ -77,8 +77,9 @@ def _status(exc: StorageError) -> int:
 
 
 def create_app(db: str | None) -> Starlette:
-    """The dashboard over the archive at ``db`` (a URL or SQLite path; migrated on open)."""
-    archive = Archive.open(db)
+    """The dashboard over the archive at ``db`` (a URL or SQLite path), as it is: a reader,
+    it never creates nor migrates one (``storage.db.open_engine``)."""
+    archive = Archive.open(db, read_only=True)  # never created nor migrated by a reader
     views = Views(archive)
     env = templates()
 

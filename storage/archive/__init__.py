@@ -42,9 +42,10 @@ class Archive:
         self.writer = Writer(self.session)
 
     @classmethod
-    def open(cls, url: str | None) -> Archive:
-        """The archive at ``url`` (an SQLAlchemy URL or a SQLite path), created or migrated on open."""
-        return cls(open_engine(url))
+    def open(cls, url: str | None, *, read_only: bool = False) -> Archive:
+        """The archive at ``url`` (an SQLAlchemy URL or a SQLite path), created or migrated on
+        open; with ``read_only`` as it is, never created nor migrated (``storage.db.open_engine``)."""
+        return cls(open_engine(url, read_only=read_only))
 
     # -- sources and runs ------------------------------------------------------
 

@@ -16,6 +16,7 @@ is one :class:`~storage.errors.StorageError`, not a count.
 
 from __future__ import annotations
 
+import gzip
 import json
 import logging
 import zlib
@@ -118,13 +119,25 @@ def check_warc(path: str | Path) -> None:
     path = Path(path)
     try:
         with path.open("rb") as fh:
-            next(iter(ArchiveIterator(fh, no_record_parse=True)))
+            record = next(iter(ArchiveIterator(fh, no_record_parse=True)))
+        if not (record.format.startswith("warc") and record.rec_type):  # warcio reads past blank lines, and ARC
+            raise StorageError(f"{path}: not a WARC file (it starts with {_opening(path)!r})")
     except OSError as exc:
         raise StorageError(f"{path}: cannot read: {exc.strerror or exc}") from None
     except StopIteration:
         raise StorageError(f"{path}: not a WARC file (no record in it)") from None
     except _BROKEN as exc:
         raise StorageError(f"{path}: not a WARC file ({_first_line(exc)})") from None
+
+
+def _opening(path: Path) -> str:
+    """The first line with text in it, of the file or of its first gzip member."""
+    with path.open("rb") as fh:
+        head = fh.read(2)
+        fh.seek(0)
+        data = (gzip.open(fh) if head == b"\x1f\x8b" else fh).read(4096)
+    line = next((ln.strip() for ln in data.splitlines() if ln.strip()), b"")
+    return line[:60].decode("utf-8", "replace")
 
 
 def _parse(record, counts: ReadCounts, path: Path) -> tuple[WarcResponse | None, dict | None]:

@@ -28,3 +28,13 @@ def test_since_accepts_durations_and_iso_dates():
         with pytest.raises(BadTime, match=f"not a time: '{bad}'") as raised:
             parse_when(bad, now=now)
         assert isinstance(raised.value, StorageError) and isinstance(raised.value, ValueError)
+
+
+def test_a_point_that_must_be_past_is_refused_in_the_future():
+    now = datetime(2026, 3, 1, 12, tzinfo=UTC)
+    assert parse_when("2026-03-01T11:00", now=now, past=True) == datetime(2026, 3, 1, 11, tzinfo=UTC)
+    assert parse_when("24h", now=now, past=True) == datetime(2026, 2, 28, 12, tzinfo=UTC)
+    with pytest.raises(BadTime) as err:
+        parse_when("2030-01-01", now=now, past=True)
+    assert str(err.value) == "not a time in the past: '2030-01-01' is after now (2026-03-01 12:00 UTC)"
+    assert parse_when("2030-01-01", now=now) == datetime(2030, 1, 1, tzinfo=UTC)  # --until may be ahead

@@ -39,5 +39,6 @@ def test_runs_lists_each_crawl_with_its_outcomes(site, ws):
     assert (first["source"], first["status"], first["finish_reason"]) == ("gazette", "finished", "finished")
     assert (first["fetched"], first["new_version"], first["extractions"]) == (1, 1, 1)
     assert (latest["fetched"], latest["not_modified"], latest["new_version"], latest["extractions"]) == (1, 1, 0, 0)
-    assert ws.json("runs", "--source", "nothing")["runs"] == []
+    unknown = ws.cli("runs", "--source", "nothing", check=False)  # an error, as in report (not "no runs")
+    assert (unknown.returncode, unknown.stdout, unknown.stderr) == (1, "", "Error: unknown source 'nothing'\n")
     assert "gazette" in ws.cli("runs").stdout

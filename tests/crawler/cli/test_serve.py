@@ -42,3 +42,25 @@ def test_serve_with_an_unreachable_database_is_one_line(ws):
     result = ws.run("--db", "postgresql://nobody@127.0.0.1:1/none", "serve", check=False)
     assert result.returncode == 1
     assert result.stderr.startswith("Error: cannot open database") and len(result.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.slow
+def test_serve_on_a_busy_port_names_it(ws, sqlite_url):
+    import shutil
+    import socket
+
+    shutil.copy(sqlite_url.removeprefix("sqlite:///"), ws.db)
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = ws.run("serve", "--port", str(port), check=False)
+    assert (result.returncode, result.stdout, result.stderr) == (1, "", f"Error: port {port} on 127.0.0.1 is in use\n")
+
+
+@pytest.mark.slow
+def test_serve_on_a_mistyped_database_creates_none(ws):
+    result = ws.run("--db", "typo.db", "serve", "--port", "0", check=False)
+    assert (result.returncode, result.stderr) == (
+        1, "Error: no archive at typo.db (run `mirrorwatch crawl` to create one, or check --db)\n")
+    assert not (ws.dir / "typo.db").exists()

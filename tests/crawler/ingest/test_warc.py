@@ -297,3 +297,18 @@ def test_corpus_of_the_crawled_sites_is_deduplicated_with_provenance(crawled):
     assert [r["url"] for r in merged] == [r["url"] for r in keep if r["original_url"] is None]
     assert copy not in {r["url"] for r in merged}
     assert {r["url"]: r["copy_urls"] for r in merged}[seed] == [copy]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("opening", [
+    b"\n\n<!doctype html><html><body><p>An article</p></body></html>\n",  # warcio read past the blank lines
+    b'<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" "x.dtd">\n<html><body></body></html>\n',  # as ARC
+], ids=["blank lines first", "doctype with five fields"])
+def test_an_html_file_is_refused_in_one_line(tmp_path, opening):
+    ws = Workspace(tmp_path)
+    (tmp_path / "page.html").write_bytes(opening)
+    result = ws.run("import", "warc", "page.html", check=False)
+    first = next(line for line in opening.decode().splitlines() if line.strip())[:60]
+    assert (result.returncode, result.stdout, result.stderr) == (
+        1, "", f"Error: page.html: not a WARC file (it starts with {first!r})\n")
+    assert not ws.db.exists()

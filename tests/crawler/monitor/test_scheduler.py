@@ -84,10 +84,14 @@ def test_once_runs_what_is_due_and_exits(make_site, ws):
     first = ws.json("schedule", "--once")
     assert [(r["source"], r["status"], r["fetched"], r["new_version"]) for r in first["runs"]] == [
         ("news", "finished", 1, 1)]
+    assert first["unscheduled"] == ["blog"]
     assert blog.server.paths_requested() == []  # no schedule: never run by the scheduler
     assert [r[1] for r in runs(ws)] == ["finished"]
     again = ws.run("schedule", "--once")
-    assert again.stdout.strip() == "nothing due"
+    assert again.stdout.strip() == "nothing due: news ran within its schedule"
+    assert again.stderr.startswith(
+        'Note: no schedule, never crawled by the scheduler: blog (add e.g. schedule = "6h" (or a cron expression '
+        'such as "0 */6 * * *") to their [[source]] in sources.toml)\n')
     assert len(runs(ws)) == 1
 
 
