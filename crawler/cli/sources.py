@@ -5,17 +5,15 @@ from __future__ import annotations
 
 import shlex
 from datetime import UTC, datetime
-from pathlib import Path
 
 import click
-from sqlalchemy.engine import make_url
 
 from crawler.cli.common import Context, emit, format_option, pass_ctx, user_errors
 from crawler.render import sources as render
 from crawler.sources import DEFAULT_SOURCES, Source, load_sources
 from storage.archive import Archive
 from storage.archive.recheck import RecheckLimits
-from storage.db import database_url
+from storage.db import NoArchive
 from storage.reports.overview import overview
 
 
@@ -110,11 +108,11 @@ def archive_status(archive: Archive, chosen: list[Source], now: datetime | None 
 
 
 def _existing_archive(ctx: Context) -> Archive | None:
-    """The archive, if there is one: a listing never creates a SQLite file."""
-    url = make_url(database_url(ctx.db))
-    if url.get_backend_name() == "sqlite" and url.database and not Path(url.database).exists():
+    """The archive, if there is one (a listing opens it read-only and never creates one)."""
+    try:
+        return ctx.archive()
+    except NoArchive:
         return None
-    return ctx.archive()
 
 
 def _probing(call):
