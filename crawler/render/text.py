@@ -57,13 +57,25 @@ def runs_table(console: Console, rows: list[dict]) -> None:
 
 
 def history_text(console: Console, data: dict) -> None:
-    console.print(Text(data["url"], style="bold"))
-    table = Table("#", "captured (UTC)", "title", "change")
+    console.print(Text(data["url"], style="bold"), soft_wrap=True)
+    if data.get("gone_at"):
+        since = data["gone_at"][:19].replace("T", " ")
+        console.print(Text(f"gone since {since} UTC (answered 404 or 410)", style="bold red"))
+    table = Table(box=box.SIMPLE_HEAD, padding=(0, 1), pad_edge=False, collapse_padding=True)
+    table.add_column("#", justify="right")
+    table.add_column("captured (UTC)", no_wrap=True)
+    table.add_column("title")
+    table.add_column("class", no_wrap=True)
+    table.add_column("sig.", justify="right")
+    table.add_column("change")
     for v in data["versions"]:
         change = _describe(v["change"]) if v["change"] else "first version"
         if v.get("reverts_to"):
             change += f" (back to version {v['reverts_to']})"
-        table.add_row(str(v["number"]), v["captured_at"][:19].replace("T", " "), Text(v["title"] or "-"), change)
+        kind = v.get("change_class") or ("new" if v["number"] == 1 else "-")
+        significance = "-" if v.get("significance") is None else f"{v['significance']:.2f}"
+        table.add_row(str(v["number"]), v["captured_at"][:19].replace("T", " "), Text(v["title"] or "-"), kind,
+                      significance, change)
     console.print(table)
 
 
@@ -131,3 +143,52 @@ def compare_text(console: Console, data: dict) -> None:
                 text = text[:BRIEF_CHARS].rstrip() + "…"  # the JSON and HTML forms keep the whole text
             console.print(label + Text(text, style=style))
     console.print(Text(", ".join(f"{n} {k}" for k, n in data["summary"].items()), style="bold"))
+
+
+def captures_text(console: Console, data: dict) -> None:
+    console.print(Text(data["url"], style="bold"), soft_wrap=True)
+    if data["gone_at"]:
+        since = data["gone_at"][:19].replace("T", " ")
+        console.print(Text(f"gone since {since} UTC (answered 404 or 410)", style="bold red"))
+    if not data["captures"]:
+        console.print("no captures")
+        return
+    table = Table(box=box.SIMPLE_HEAD, padding=(0, 1), pad_edge=False, collapse_padding=True)
+    for header in ("fetched (UTC)", "status", "outcome", "version"):
+        table.add_column(header, no_wrap=True)
+    table.add_column("reason")
+    for c in data["captures"]:
+        table.add_row(c["fetched_at"][:19].replace("T", " "), str(c["status"] or "-"), c["outcome"],
+                      str(c["version"] or "-"), Text(c["error"] or "-"))
+    console.print(table)
+
+
+def version_text(console: Console, data: dict) -> None:
+    console.print(Text(data["url"], style="bold"), soft_wrap=True)
+    captured = data["captured_at"][:19].replace("T", " ")
+    console.print(Text(f"version {data['version']} of {data['versions']}, captured {captured} UTC, "
+                       f"language {data['language'] or 'unknown'}", style="bold"))
+    if data["title"]:
+        console.print(Text(data["title"], style="bold"))
+    console.print()
+    for paragraph in data["text"].split("\n"):
+        console.print(Text(paragraph))
+        console.print()
+
+
+def search_results(console: Console, data: dict) -> None:
+    """Each hit as its whole URL on a line of its own, then title · source, then the passage."""
+    texts = {t["url"] for t in data["texts"]}
+    hits = data["texts"] + [dict(p, passage=[]) for p in data["pages"] if p["url"] not in texts]
+    if not hits:
+        console.print(f"nothing found for {data['query']!r}")
+        return
+    for hit in hits:
+        console.print(Text(hit["url"], style="bold"), soft_wrap=True)
+        console.print(Text(f"  {hit['title'] or '(no title)'} · {hit['source']}"))
+        passage = Text("  ")
+        for seg in hit["passage"]:
+            passage.append(" ".join(seg["text"].split("\n")), style="bold yellow" if seg["match"] else "")
+        console.print(passage if hit["passage"] else Text("  (URL or title)", style="dim"))
+    console.print(Text(f"{len(data['texts'])} by text, {len(hits) - len(data['texts'])} more by URL or title",
+                       style="dim"))

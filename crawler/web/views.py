@@ -87,11 +87,9 @@ class Views:
         url = required(params, "url")
         page = self.archive.page(url)
         versions = self.archive.versions(page.url)
-        data = history_report(page.url, versions)
-        # The monitoring classifier's verdicts, next to the CLI's fields.
-        for row, version in zip(data["versions"], versions, strict=True):
-            row["change_class"] = version.change_class or ("new" if version.number == 1 else None)
-            row["significance"] = version.significance
+        data = history_report(page.url, versions, gone_at=page.gone_at)
+        for row in data["versions"]:  # the change list's name for a first version
+            row["change_class"] = row["change_class"] or ("new" if row["number"] == 1 else None)
         return View(data, {"copies": self.archive.copies(page.url)})
 
     def diff(self, params: Mapping[str, str]) -> View:
@@ -110,10 +108,6 @@ class Views:
         return View(compare_report(*self.archive.compare(required(params, "a"), required(params, "b"))))
 
     def search(self, params: Mapping[str, str]) -> View:
-        query = (params.get("q") or "").strip()
         with self.archive.session() as s:
-            return View({
-                "query": query,
-                "pages": search.find_pages(s, query, limit=SEARCH_LIMIT),
-                "texts": search.search_text(s, query, limit=SEARCH_LIMIT),
-            })
+            return View(search.search(s, params.get("q") or "", source=params.get("source") or None,
+                                      limit=SEARCH_LIMIT))
