@@ -17,10 +17,13 @@ from storage import search
 from storage.archive import Archive
 from storage.errors import StorageError
 from storage.models import Source
+from crawler.extract.decode import body_text
+from storage.reports.captures import captures_report
 from storage.reports.changelist import PAGE_SIZE, ChangeFilter, change_classes, changes
 from storage.reports.copies import compare_report, copies_report
 from storage.reports.history import diff_report, history_report
 from storage.reports.overview import overview
+from storage.reports.show import raw_body, version_text
 from storage.when import parse_when
 
 SEARCH_LIMIT = 20
@@ -106,6 +109,27 @@ class Views:
 
     def compare(self, params: Mapping[str, str]) -> View:
         return View(compare_report(*self.archive.compare(required(params, "a"), required(params, "b"))))
+
+    def captures(self, params: Mapping[str, str]) -> View:
+        page = self.archive.page(required(params, "url"))
+        with self.archive.session() as s:
+            return View(captures_report(s, page))
+
+    def show(self, params: Mapping[str, str]) -> View:
+        """A version's text, or with ``raw=1`` the body it came from, decoded as the crawl
+        read it (the template prints it as escaped text, never as markup)."""
+        page = self.archive.page(required(params, "url"))
+        number = optional_int(params, "version")
+        with self.archive.session() as s:
+            data = version_text(s, page, number)
+            if params.get("raw") not in ("1", "true", "yes"):
+                return View(data, {"raw": False})
+            body = raw_body(s, page, data["version"])
+        encoding, decoded = body_text(body.content_type, body.body)
+        return View({"url": body.url, "version": body.version, "versions": data["versions"],
+                     "fetched_at": body.fetched_at.isoformat(), "status": body.status,
+                     "content_type": body.content_type, "encoding": encoding, "size": len(body.body),
+                     "body": decoded}, {"raw": True})
 
     def search(self, params: Mapping[str, str]) -> View:
         with self.archive.session() as s:
