@@ -5,5 +5,7 @@
 2. ``diff``       two versions paragraph by paragraph (same, changed, added, removed) and the
    ``ChangeSummary`` stored with every version, with its one wording (``describe``);
 3. ``classify``   what kind of change a new version is (typo, numbers, title, truncated,
-   correction, rewrite, ...) and how much it matters; a page flapping between two texts.
+   correction, rewrite, ...) and how much it matters; a page flapping between two texts;
+4. ``language``   a version's language: declared by the page or its headers, else detected,
+   kept as its primary subtag (``en-US`` → ``en``).
 """
