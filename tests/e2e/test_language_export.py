@@ -37,6 +37,8 @@ def test_export_corpus_lang_en_returns_the_english_articles(site, ws):
     assert sorted(r["url"] for r in records) == sorted(f"{site.url}/articles/{n[:12]}.html" for n in ENGLISH)
     assert {r["language"] for r in records} == {"en"}
     assert all(r["words"] >= 100 for r in records)
+    with_region = ws.cli("export", "corpus", "-o", "-", "--lang", "EN-us").stdout.splitlines()
+    assert sorted(json.loads(line)["url"] for line in with_region) == sorted(r["url"] for r in records)
 
     everything = ws.cli("export", "corpus", "-o", "-").stdout.splitlines()
     languages = {json.loads(line)["url"].rsplit("/", 1)[1]: json.loads(line)["language"] for line in everything}
