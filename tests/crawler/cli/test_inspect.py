@@ -116,3 +116,40 @@ def test_search_url_longer_than_the_terminal_is_printed_whole(ws, db_url):
     out = ws.cli("--db", db_url, "search", "lighthouse").stdout
     assert long_url in out.splitlines()
     assert json.loads(ws.cli("--db", db_url, "search", "lighthouse", "--format", "json").stdout)["texts"][0]["url"] == long_url
+
+
+def on_a_terminal(ws, *args: str) -> str:
+    """What ``mirrorwatch ARGS`` prints when its stdout is a terminal (a pseudo-terminal here)."""
+    import os
+    import subprocess
+    import sys
+
+    main, child = os.openpty()
+    env = {**os.environ, "COLUMNS": "100", "TERM": "dumb", "NO_COLOR": "1"}
+    proc = subprocess.run([sys.executable, "-m", "crawler", *args], cwd=ws.dir, stdout=child,
+                          stderr=subprocess.PIPE, env=env, timeout=60)
+    os.close(child)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(main, 65536)
+        except OSError:  # the other end is closed: all read
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(main)
+    assert proc.returncode == 0, proc.stderr
+    return b"".join(chunks).decode("utf-8").replace("\r\n", "\n")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_show_on_a_terminal_names_the_version_and_decodes_the_raw_body(ws, db):
+    text = on_a_terminal(ws, "--db", db, "show", URL, "--version", "1")
+    assert text.splitlines()[:3] == [URL, "version 1 of 2, captured 2026-01-01 12:00:00 UTC, language en",
+                                     "Tram line extended"]
+    assert ARTICLE[0][:60] in text
+    raw = on_a_terminal(ws, "--db", db, "show", URL, "--version", "1", "--raw")
+    assert raw.splitlines()[0] == (f"{URL} · version 1 · raw body, {len(HOSTILE)} bytes, text/html, read as cp1252")
+    assert "<p>café</p><script>alert(1)</script>" in raw  # windows-1252 bytes shown as text
