@@ -57,26 +57,26 @@ def runs_table(console: Console, rows: list[dict]) -> None:
 
 
 def history_text(console: Console, data: dict) -> None:
+    """One line per version (number, capture time, class, significance, change), its title under
+    it: readable at 80 columns, where a table would squeeze the title into a narrow column."""
     console.print(Text(data["url"], style="bold"), soft_wrap=True)
     if data.get("gone_at"):
         since = data["gone_at"][:19].replace("T", " ")
         console.print(Text(f"gone since {since} UTC (answered 404 or 410)", style="bold red"))
-    table = Table(box=box.SIMPLE_HEAD, padding=(0, 1), pad_edge=False, collapse_padding=True)
-    table.add_column("#", justify="right")
-    table.add_column("captured (UTC)", no_wrap=True)
-    table.add_column("title")
-    table.add_column("class", no_wrap=True)
-    table.add_column("sig.", justify="right")
-    table.add_column("change")
+    rows = []
     for v in data["versions"]:
         change = _describe(v["change"]) if v["change"] else "first version"
         if v.get("reverts_to"):
             change += f" (back to version {v['reverts_to']})"
         kind = v.get("change_class") or ("new" if v["number"] == 1 else "-")
         significance = "-" if v.get("significance") is None else f"{v['significance']:.2f}"
-        table.add_row(str(v["number"]), v["captured_at"][:19].replace("T", " "), Text(v["title"] or "-"), kind,
-                      significance, change)
-    console.print(table)
+        rows.append((str(v["number"]), v["captured_at"][:19].replace("T", " "), kind, significance, change,
+                     v["title"] or "-"))
+    width = max([len("class"), *(len(r[2]) for r in rows)])
+    console.print(Text(f"{'#':>3}  {'captured (UTC)':<19}  {'class':<{width}}  {'sig.':>4}  change", style="bold"))
+    for number, captured, kind, significance, change, title in rows:
+        console.print(Text(f"{number:>3}  {captured}  {kind:<{width}}  {significance:>4}  {change}"))
+        console.print(Text("     " + title, style="dim"))
 
 
 def _describe(change: dict) -> str:

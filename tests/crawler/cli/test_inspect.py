@@ -41,7 +41,12 @@ def test_history_shows_class_significance_and_gone(ws, db):
     assert data["versions"][1]["significance"] > 0
     out = ws.cli("--db", db, "history", URL).stdout
     assert "gone since 2026-01-01 12:20:00 UTC (answered 404 or 410)" in out
-    assert "correction-appended" in out and f"{data['versions'][1]['significance']:.2f}" in out
+    sig = f"{data['versions'][1]['significance']:.2f}"
+    assert out.splitlines()[2:5] == [
+        "  #  captured (UTC)       class                sig.  change",
+        "  1  2026-01-01 12:00:00  new                     -  first version",
+        "     Tram line extended"]
+    assert out.splitlines()[5].startswith(f"  2  2026-01-01 12:10:00  correction-appended  {sig}  +")
     assert ws.json("--db", db, "history", OTHER)["gone_at"] is None
     assert "gone since" not in ws.cli("--db", db, "history", OTHER).stdout
 
