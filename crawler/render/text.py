@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from rich import box
 from rich.console import Console
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
@@ -185,10 +186,14 @@ def search_results(console: Console, data: dict) -> None:
         return
     for hit in hits:
         console.print(Text(hit["url"], style="bold"), soft_wrap=True)
-        console.print(Text(f"  {hit['title'] or '(no title)'} · {hit['source']}"))
-        passage = Text("  ")
+        console.print(_indented(Text(f"{hit['title'] or '(no title)'} · {hit['source']}")))
+        passage = Text()
         for seg in hit["passage"]:
             passage.append(" ".join(seg["text"].split("\n")), style="bold yellow" if seg["match"] else "")
-        console.print(passage if hit["passage"] else Text("  (URL or title)", style="dim"))
+        console.print(_indented(passage if hit["passage"] else Text("(URL or title)", style="dim")))
     console.print(Text(f"{len(data['texts'])} by text, {len(hits) - len(data['texts'])} more by URL or title",
                        style="dim"))
+
+
+def _indented(text: Text) -> Padding:
+    return Padding(text, (0, 0, 0, 2), expand=False)

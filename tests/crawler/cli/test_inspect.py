@@ -14,6 +14,7 @@ from tests.support.records import ARTICLE, URL, extracted, fetch
 HOSTILE = "<html><head><meta charset='windows-1252'></head><body><p>caf\xe9</p><script>alert(1)</script></body></html>"
 CORRECTION = "Correction: an earlier version of this article said three metres; the channel will be deepened by two."
 OTHER = "http://127.0.0.1:9/articles/museum.html"
+NOTHING = "http://127.0.0.1:9/nothing.html"
 
 
 @pytest.fixture
@@ -89,8 +90,8 @@ def test_show_prints_a_version_text_or_its_raw_body(ws, db):
 
 @pytest.mark.parametrize(("args", "message"), [
     (["show", URL, "--version", "7"], f"Error: {URL}: no version 7 (versions: 1, 2)"),
-    (["show", "http://127.0.0.1:9/nothing.html"], "Error: no page in the archive for http://127.0.0.1:9/nothing.html"),
-    (["captures", "http://127.0.0.1:9/nothing.html"], "Error: no page in the archive for http://127.0.0.1:9/nothing.html"),
+    (["show", NOTHING], f"Error: no page in the archive for {NOTHING}"),
+    (["captures", NOTHING], f"Error: no page in the archive for {NOTHING}"),
     (["show", URL, "--raw", "--version", "3"], f"Error: {URL}: no version 3 (versions: 1, 2)"),
     (["search", "harbour", "--source", "nosuch"], "Error: unknown source 'nosuch'"),
     (["search", "  "], "Error: the query is empty"),
@@ -120,7 +121,8 @@ def test_search_url_longer_than_the_terminal_is_printed_whole(ws, db_url):
     archive.engine.dispose()
     out = ws.cli("--db", db_url, "search", "lighthouse").stdout
     assert long_url in out.splitlines()
-    assert json.loads(ws.cli("--db", db_url, "search", "lighthouse", "--format", "json").stdout)["texts"][0]["url"] == long_url
+    data = json.loads(ws.cli("--db", db_url, "search", "lighthouse", "--format", "json").stdout)
+    assert data["texts"][0]["url"] == long_url
 
 
 def on_a_terminal(ws, *args: str) -> str:
