@@ -76,7 +76,12 @@ def history_text(console: Console, data: dict) -> None:
     width = max([len("class"), *(len(r[2]) for r in rows)])
     console.print(Text(f"{'#':>3}  {'captured (UTC)':<19}  {'class':<{width}}  {'sig.':>4}  change", style="bold"))
     for number, captured, kind, significance, change, title in rows:
-        console.print(Text(f"{number:>3}  {captured}  {kind:<{width}}  {significance:>4}  {change}"))
+        line = Table.grid(padding=(0, 2))  # the change wraps under itself, not under the number
+        for column_width, justify in ((3, "right"), (19, "left"), (width, "left"), (4, "right")):
+            line.add_column(width=column_width, no_wrap=True, justify=justify)
+        line.add_column()
+        line.add_row(number, captured, kind, significance, change)
+        console.print(line)
         console.print(Text("     " + title, style="dim"))
 
 
