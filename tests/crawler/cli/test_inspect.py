@@ -113,6 +113,22 @@ def test_search_prints_whole_urls_titles_sources_and_passages(ws, db):
     assert ws.json("--db", db, "search", "harbour", "--source", "gazette")["source"] == "gazette"
 
 
+def test_search_is_the_dashboards_search(ws, db):
+    from starlette.testclient import TestClient
+
+    from crawler.web import create_app
+
+    app = create_app(db)
+    with TestClient(app) as client:
+        api = [client.get("/api/search", params=params).json()
+               for params in ({"q": "harbour"}, {"q": "harbour", "source": "gazette"}, {"q": "museum re"})]
+    app.state.archive.engine.dispose()
+    cli = [ws.json("--db", db, "search", "harbour"), ws.json("--db", db, "search", "harbour", "--source", "gazette"),
+           ws.json("--db", db, "search", "museum re")]
+    assert cli == api
+    assert [p["title"] for p in cli[2]["pages"]] == ["Museum reopens"]
+
+
 def test_search_url_longer_than_the_terminal_is_printed_whole(ws, db_url):
     long_url = "http://127.0.0.1:9/articles/" + "very-long-slug-" * 8 + "end.html"
     archive = Archive.open(db_url)
