@@ -13,16 +13,18 @@ pages on either backend. A query is a list of words that must all occur; SQLite'
 syntax is never exposed to user input (each word is quoted).
 
 Passages come as segments ``[{"text", "match"}]`` so that no renderer has to parse markup.
+:func:`search` is the one search of the dashboard and of ``mirrorwatch search``: both kinds
+of hits, optionally within one source.
 """
 
 from __future__ import annotations
 
 import re
 
-from sqlalchemy import bindparam, func, literal_column, select, text
+from sqlalchemy import bindparam, func, literal_column, select, text, true
 from sqlalchemy.orm import Session
 
-from storage.lookup import is_current
+from storage.lookup import is_current, source_id
 from storage.models import Page, Source, Version
 
 # Objects the migrations create outside the models (FTS5 table and its shadow tables, the
@@ -50,7 +52,16 @@ def words(query: str) -> list[str]:
     return re.findall(r"\w+", query)[:MAX_QUERY_WORDS]
 
 
-def find_pages(s: Session, query: str, *, limit: int = 20) -> list[dict]:
+def search(s: Session, query: str, *, source: str | None = None, limit: int = 20) -> dict:
+    """``{"query", "source", "pages": find_pages(...), "texts": search_text(...)}``; an unknown
+    source is a StorageError."""
+    query = query.strip()
+    sid = source_id(s, source) if source else None
+    return {"query": query, "source": source, "pages": find_pages(s, query, limit=limit, source_id=sid),
+            "texts": search_text(s, query, limit=limit, source_id=sid)}
+
+
+def find_pages(s: Session, query: str, *, limit: int = 20, source_id: int | None = None) -> list[dict]:
     """Pages whose URL contains the query, or whose current title holds its words (the last
     one as a prefix: ``tram li`` finds "Tram line"), by URL.
 
@@ -64,17 +75,19 @@ def find_pages(s: Session, query: str, *, limit: int = 20) -> list[dict]:
     pattern = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
     # SQLite's LIKE ignores ASCII case already and lower() would only slow it down.
     by_url = Page.url.like(pattern, escape="\\") if dialect == "sqlite" else Page.url.ilike(pattern, escape="\\")
-    ids = set(s.scalars(select(Page.id).where(by_url).order_by(Page.url).limit(limit)))
+    in_source = Page.source_id == source_id if source_id is not None else true()
+    ids = set(s.scalars(select(Page.id).where(by_url, in_source).order_by(Page.url).limit(limit)))
     terms = words(query)
     if terms and dialect == "sqlite":
         match = "title : (" + " ".join('"' + t.replace('"', '""') + '"' for t in terms) + "*)"
-        ids |= set(s.scalars(text(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :m LIMIT :n"),
-                             {"m": match, "n": limit}))
+        ids |= set(s.scalars(text(f"SELECT f.rowid FROM {FTS_TABLE} f JOIN page p ON p.id = f.rowid "
+                                  f"WHERE {FTS_TABLE} MATCH :m AND (:sid IS NULL OR p.source_id = :sid) LIMIT :n"),
+                             {"m": match, "n": limit, "sid": source_id}))
     elif terms and dialect == "postgresql":
         tsquery = " & ".join(terms) + ":*"
         v = Version.__table__.alias("v")
         matches = text(f"{PG_TITLE_DOCUMENT} @@ to_tsquery('simple', :q)").bindparams(q=tsquery)
-        ids |= set(s.scalars(select(v.c.page_id).where(matches, is_current(v)).limit(limit)))
+        ids |= set(s.scalars(select(v.c.page_id).where(matches, is_current(v), _of_source(v, source_id)).limit(limit)))
     if not ids:
         return []
     current = select(Version.title).where(Version.page_id == Page.id, is_current()).scalar_subquery()
@@ -88,16 +101,16 @@ def find_pages(s: Session, query: str, *, limit: int = 20) -> list[dict]:
     return [{"url": url, "source": source, "title": title} for url, source, title in rows]
 
 
-def search_text(s: Session, query: str, *, limit: int = 20) -> list[dict]:
+def search_text(s: Session, query: str, *, limit: int = 20, source_id: int | None = None) -> list[dict]:
     """Pages whose current title or text holds every word of the query, with a passage."""
     terms = words(query)
     if not terms:
         return []
     dialect = s.get_bind().dialect.name
     if dialect == "sqlite":
-        rows = _sqlite(s, terms, limit)
+        rows = _sqlite(s, terms, limit, source_id)
     elif dialect == "postgresql":
-        rows = _postgresql(s, terms, limit)
+        rows = _postgresql(s, terms, limit, source_id)
     else:  # pragma: no cover - the archive only runs on these two
         return []
     return [
@@ -106,24 +119,33 @@ def search_text(s: Session, query: str, *, limit: int = 20) -> list[dict]:
     ]
 
 
-def _sqlite(s: Session, terms: list[str], limit: int):
+def _of_source(v, source_id: int | None):
+    """A condition on a version alias: its page is on this source (always true for None)."""
+    if source_id is None:
+        return true()
+    return v.c.page_id.in_(select(Page.id).where(Page.source_id == source_id))
+
+
+def _sqlite(s: Session, terms: list[str], limit: int, source_id: int | None):
     match = " ".join('"' + t.replace('"', '""') + '"' for t in terms)
     return s.execute(
         text(
             f"""SELECT p.url, src.name, f.title,
                        snippet({FTS_TABLE}, 1, :start, :stop, '…', :words)
                 FROM {FTS_TABLE} f JOIN page p ON p.id = f.rowid JOIN source src ON src.id = p.source_id
-                WHERE {FTS_TABLE} MATCH :match ORDER BY rank LIMIT :limit"""
+                WHERE {FTS_TABLE} MATCH :match AND (:sid IS NULL OR p.source_id = :sid)
+                ORDER BY rank LIMIT :limit"""
         ),
-        {"start": START, "stop": STOP, "words": SNIPPET_WORDS, "match": match, "limit": limit},
+        {"start": START, "stop": STOP, "words": SNIPPET_WORDS, "match": match, "limit": limit, "sid": source_id},
     ).all()
 
 
-def _postgresql(s: Session, terms: list[str], limit: int):
+def _postgresql(s: Session, terms: list[str], limit: int, source_id: int | None):
     # Every word must occur: plainto_tsquery ANDs them and ignores any operator characters.
     options = f"StartSel={START}, StopSel={STOP}, MaxWords={SNIPPET_WORDS}, MinWords=8, MaxFragments=1"
     v = Version.__table__.alias("v")
-    hits = (select(v.c.id).where(text(f"{PG_DOCUMENT} @@ plainto_tsquery('simple', :query)"), is_current(v))
+    hits = (select(v.c.id).where(text(f"{PG_DOCUMENT} @@ plainto_tsquery('simple', :query)"), is_current(v),
+                                 _of_source(v, source_id))
             .order_by(v.c.captured_at.desc(), v.c.id.desc()).limit(limit).correlate(None))
     simple = literal_column("'simple'::regconfig")
     passage = func.ts_headline(simple, func.coalesce(v.c.title, "") + " … " + v.c.text,
@@ -145,4 +167,4 @@ def segments(passage: str) -> list[dict]:
     return out
 
 
-__all__ = ["find_pages", "include_object", "search_text", "segments", "words"]
+__all__ = ["find_pages", "include_object", "search", "search_text", "segments", "words"]

@@ -60,6 +60,9 @@ class Extracted:
     extractor_version: str
     options_hash: str
     links: tuple[str, ...] = ()  # absolute URLs of other sites the page links to
+    # The detector's guess from the text, for a page that declares no language in its markup
+    # (``language``); the write path prefers a Content-Language header to it (storage.text.language).
+    detected_language: str | None = None
 
     @property
     def text(self) -> str:

@@ -5,6 +5,7 @@ Commands, one module per group:
 * ``sources``   sources, sources add, sources test
 * ``crawl``     crawl, runs
 * ``pages``     history, diff, copies, compare
+* ``inspect``   captures, show, search
 * ``report``    report
 * ``schedule``  schedule
 * ``files``     export corpus|warc, import warc
@@ -27,6 +28,7 @@ import click
 
 from crawler.cli import crawl, demo, files, pages, report, schedule, serve, upkeep
 from crawler.cli import sources as sources_commands
+from crawler.cli import inspect as inspect_page
 from crawler.cli.common import Context
 from crawler.sources import DEFAULT_SOURCES
 from storage.db import DEFAULT_DB
@@ -75,6 +77,7 @@ for _command in (
     files.export_group, files.import_group,
     upkeep.reextract, upkeep.prune, upkeep.db,
     serve.serve, demo.demo,
+    inspect_page.captures, inspect_page.show, inspect_page.search,
 ):
     cli.add_command(_command)
 

@@ -22,14 +22,16 @@ from storage.reports.history import diff_report, history_report
 @pass_ctx
 @user_errors
 def history(ctx: Context, url: str, fmt: str) -> None:
-    """The versions of the page at URL.
+    """The versions of the page at URL: when, title, class and significance of each change,
+    and whether the page is gone.
 
     \b
     Example:
       mirrorwatch history https://example.org/news/article.html --format json
     """
     archive = ctx.archive()
-    emit(fmt, history_report(archive.page(url).url, archive.versions(url)), render.history_text)
+    page = archive.page(url)
+    emit(fmt, history_report(page.url, archive.versions(url), gone_at=page.gone_at), render.history_text)
 
 
 @click.command()

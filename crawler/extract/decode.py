@@ -122,3 +122,9 @@ def _known(encoding: str | None) -> str | None:
 
 def _clean(text: str) -> str:
     return text.replace("\x00", "")
+
+
+def body_text(content_type: str | None, body: bytes) -> tuple[str | None, str]:
+    """A stored body as text, read as the crawl read it: (the encoding it declares, the text)."""
+    encoding = page_encoding(content_type, body)
+    return encoding, decode_html(body, encoding)

@@ -10,17 +10,26 @@ change of extractor settings is visible in the archive:
   makes the output of two identical calls differ.
 * comments are off: they are not the article, and they change all the time.
 * tables are kept, images and links are not.
+
+Language (``storage.text.language`` has the whole rule): the page's own declaration
+(``<html lang>``, ``<meta http-equiv=Content-Language>``, trafilatura's metadata) is
+``language``; a page that declares none gets ``detected_language`` from py3langid over its
+text (the detector trafilatura itself uses for ``target_language``), and the write path
+prefers a ``Content-Language`` header to that guess.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+
+import py3langid
 import trafilatura
 from trafilatura.settings import use_config
 
 from crawler.extract.decode import decode_html
-from crawler.extract.markup import absolute, canonical_link, outbound_links
+from crawler.extract.markup import absolute, canonical_link, declared_language, outbound_links
+from storage.text.language import primary_subtag
 from storage.types import Extracted
 
 EXTRACTOR = "trafilatura"
@@ -49,6 +58,11 @@ _CONFIG.set("DEFAULT", "EXTRACTION_TIMEOUT", "0")
 _CONFIG.set("DEFAULT", "MIN_EXTRACTED_SIZE", "1")
 _CONFIG.set("DEFAULT", "MIN_OUTPUT_SIZE", "1")
 
+# The detector reads the start of the text (enough for a stable guess, at a bounded cost) and
+# guesses nothing for a text too short to tell (a caption, a cookie notice).
+DETECT_CHARS = 2000
+DETECT_MIN_CHARS = 20
+
 
 def extract(html: str | bytes, *, url: str | None = None, encoding: str | None = None) -> Extracted:
     """Extract the main text and metadata of one page.
@@ -63,16 +77,26 @@ def extract(html: str | bytes, *, url: str | None = None, encoding: str | None =
     data = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
     raw = data.get("raw_text") or data.get("text") or ""
     paragraphs = tuple(p for p in (line.strip() for line in (data.get("text") or raw).split("\n")) if p)
+    declared = primary_subtag(declared_language(html)) or primary_subtag(_clean(data.get("language")))
     return _extracted(
         title=_clean(data.get("title")),
         author=_clean(data.get("author")),
         published=_clean(data.get("date")),
         site_name=_clean(data.get("sitename")),
-        language=_clean(data.get("language")),
+        language=declared,
         canonical_url=absolute(canonical_link(html), url),
         paragraphs=paragraphs,
         links=outbound_links(html, url=url),
+        detected_language=None if declared else detect_language(paragraphs),
     )
+
+
+def detect_language(paragraphs: tuple[str, ...]) -> str | None:
+    """py3langid's guess (an ISO 639-1 code) from the start of the text; None when too short."""
+    text = " ".join(paragraphs)[:DETECT_CHARS]
+    if len(text) < DETECT_MIN_CHARS:
+        return None
+    return primary_subtag(py3langid.classify(text)[0])
 
 
 def _clean(value: object) -> str | None:
@@ -84,7 +108,7 @@ def _clean(value: object) -> str | None:
 
 def _extracted(**fields) -> Extracted:
     values = dict.fromkeys(
-        ("title", "author", "published", "site_name", "language", "canonical_url"), None
+        ("title", "author", "published", "site_name", "language", "canonical_url", "detected_language"), None
     )
     values.update(fields)
     values.setdefault("paragraphs", ())

@@ -72,3 +72,22 @@ def absolute(href: str | None, base: str | None) -> str | None:
     if not href:
         return None
     return urljoin(base, href) if base else href
+
+
+_HTML_TAG = re.compile(r"<html\b[^>]*>", re.IGNORECASE)
+_LANG_ATTR = re.compile(r"""\s(?:xml:)?lang\s*=\s*["']?\s*([^"'\s>]+)""", re.IGNORECASE)
+_META_LANGUAGE = re.compile(r"""<meta\b[^>]*\bhttp-equiv\s*=\s*["']?content-language\b[^>]*>""", re.IGNORECASE)
+_CONTENT_ATTR = re.compile(r"""\bcontent\s*=\s*["']\s*([^"'>]+)["']""", re.IGNORECASE)
+
+
+def declared_language(html: str) -> str | None:
+    """The language a page declares in its markup, as written: ``<html lang>`` (or ``xml:lang``),
+    else ``<meta http-equiv="Content-Language" content=...>``; None when it declares none."""
+    head = html[:200_000]
+    root = _HTML_TAG.search(head)
+    if root and (lang := _LANG_ATTR.search(root.group(0))) and lang.group(1).strip():
+        return lang.group(1).strip()
+    meta = _META_LANGUAGE.search(head)
+    if meta and (content := _CONTENT_ATTR.search(meta.group(0))):
+        return content.group(1).strip() or None
+    return None

@@ -11,6 +11,7 @@ from itertools import groupby
 
 from rich import box
 from rich.console import Console
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
@@ -55,14 +56,31 @@ def runs_table(console: Console, rows: list[dict]) -> None:
 
 
 def history_text(console: Console, data: dict) -> None:
-    console.print(Text(data["url"], style="bold"))
-    table = Table("#", "captured (UTC)", "title", "change")
+    """One line per version (number, capture time, class, significance, change), its title under
+    it: readable at 80 columns, where a table would squeeze the title into a narrow column."""
+    console.print(Text(data["url"], style="bold"), soft_wrap=True)
+    if data.get("gone_at"):
+        since = data["gone_at"][:19].replace("T", " ")
+        console.print(Text(f"gone since {since} UTC (answered 404 or 410)", style="bold red"))
+    rows = []
     for v in data["versions"]:
         change = _describe(v["change"]) if v["change"] else "first version"
         if v.get("reverts_to"):
             change += f" (back to version {v['reverts_to']})"
-        table.add_row(str(v["number"]), v["captured_at"][:19].replace("T", " "), Text(v["title"] or "-"), change)
-    console.print(table)
+        kind = v.get("change_class") or ("new" if v["number"] == 1 else "-")
+        significance = "-" if v.get("significance") is None else f"{v['significance']:.2f}"
+        rows.append((str(v["number"]), v["captured_at"][:19].replace("T", " "), kind, significance, change,
+                     v["title"] or "-"))
+    width = max([len("class"), *(len(r[2]) for r in rows)])
+    console.print(Text(f"{'#':>3}  {'captured (UTC)':<19}  {'class':<{width}}  {'sig.':>4}  change", style="bold"))
+    for number, captured, kind, significance, change, title in rows:
+        line = Table.grid(padding=(0, 2))  # the change wraps under itself, not under the number
+        for column_width, justify in ((3, "right"), (19, "left"), (width, "left"), (4, "right")):
+            line.add_column(width=column_width, no_wrap=True, justify=justify)
+        line.add_column()
+        line.add_row(number, captured, kind, significance, change)
+        console.print(line)
+        console.print(Text("     " + title, style="dim"))
 
 
 def _describe(change: dict) -> str:
@@ -185,3 +203,56 @@ def _typography_kind(old: str, new: str) -> str:
         if chars <= allowed:
             return kind
     return "case" if old.casefold() == new.casefold() else "typography"
+
+
+def captures_text(console: Console, data: dict) -> None:
+    console.print(Text(data["url"], style="bold"), soft_wrap=True)
+    if data["gone_at"]:
+        since = data["gone_at"][:19].replace("T", " ")
+        console.print(Text(f"gone since {since} UTC (answered 404 or 410)", style="bold red"))
+    if not data["captures"]:
+        console.print("no captures")
+        return
+    table = Table(box=box.SIMPLE_HEAD, padding=(0, 1), pad_edge=False, collapse_padding=True)
+    for header in ("fetched (UTC)", "status", "outcome", "version"):
+        table.add_column(header, no_wrap=True)
+    table.add_column("reason")
+    for c in data["captures"]:
+        table.add_row(c["fetched_at"][:19].replace("T", " "), str(c["status"] or "-"), c["outcome"],
+                      str(c["version"] or "-"), Text(c["error"] or "-"))
+    console.print(table)
+
+
+def version_text(console: Console, data: dict) -> None:
+    console.print(Text(data["url"], style="bold"), soft_wrap=True)
+    captured = data["captured_at"][:19].replace("T", " ")
+    console.print(Text(f"version {data['version']} of {data['versions']}, captured {captured} UTC, "
+                       f"language {data['language'] or 'unknown'}", style="bold"))
+    if data["title"]:
+        console.print(Text(data["title"], style="bold"))
+    console.print()
+    for paragraph in data["text"].split("\n"):
+        console.print(Text(paragraph))
+        console.print()
+
+
+def search_results(console: Console, data: dict) -> None:
+    """Each hit as its whole URL on a line of its own, then title · source, then the passage."""
+    texts = {t["url"] for t in data["texts"]}
+    hits = data["texts"] + [dict(p, passage=[]) for p in data["pages"] if p["url"] not in texts]
+    if not hits:
+        console.print(f"nothing found for {data['query']!r}")
+        return
+    for hit in hits:
+        console.print(Text(hit["url"], style="bold"), soft_wrap=True)
+        console.print(_indented(Text(f"{hit['title'] or '(no title)'} · {hit['source']}")))
+        passage = Text()
+        for seg in hit["passage"]:
+            passage.append(" ".join(seg["text"].split("\n")), style="bold yellow" if seg["match"] else "")
+        console.print(_indented(passage if hit["passage"] else Text("(URL or title)", style="dim")))
+    console.print(Text(f"{len(data['texts'])} by text, {len(hits) - len(data['texts'])} more by URL or title",
+                       style="dim"))
+
+
+def _indented(text: Text) -> Padding:
+    return Padding(text, (0, 0, 0, 2), expand=False)

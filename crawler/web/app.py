@@ -12,11 +12,13 @@ JSON under ``/api/``.
 | --- | --- | --- |
 | ``/`` | ``/api/sources`` | sources, last run, counts, health warnings |
 | ``/changes`` | ``/api/changes`` | versions newest first; ``source``, ``class``, ``min_significance``, ``since``, ``until``, ``after`` |
-| ``/page?url=`` | ``/api/history?url=`` | a page's versions with classes, its copies |
+| ``/page?url=`` | ``/api/history?url=`` | a page's versions with classes, whether it is gone, its copies |
 | ``/diff?url=&from=&to=&context=`` | ``/api/diff?...`` | paragraph diff of two versions, changes in context |
 | ``/copies?url=`` | ``/api/copies?url=`` | copies and original of a page |
 | ``/compare?a=&b=`` | ``/api/compare?...`` | side-by-side comparison of a copy with its original |
-| ``/search?q=`` | ``/api/search?q=`` | pages by URL/title, full text of current versions |
+| ``/search?q=`` | ``/api/search?q=`` | pages by URL/title, full text of current versions; ``source`` |
+| ``/captures?url=`` | ``/api/captures?url=`` | every fetch of a page: time, status, outcome, reason |
+| ``/show?url=&version=&raw=`` | ``/api/show?...`` | a version's stored text; ``raw=1``: the body it came from, as text |
 | ``/feed.atom`` | | Atom feed of the change list, same filters |
 
 Pages send a Content-Security-Policy that allows no script at all.
@@ -59,6 +61,8 @@ PAGES = [
     ("/copies", "/api/copies", "copies", "copies_page.html"),
     ("/compare", "/api/compare", "compare", "compare_page.html"),
     ("/search", "/api/search", "search", "search.html"),
+    ("/captures", "/api/captures", "captures", "captures.html"),
+    ("/show", "/api/show", "show", "show.html"),
 ]
 
 

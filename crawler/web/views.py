@@ -17,11 +17,14 @@ from storage import search
 from storage.archive import Archive
 from storage.errors import StorageError
 from storage.models import Source
+from crawler.extract.decode import body_text
+from storage.reports.captures import captures_report
 from storage.reports.changelist import PAGE_SIZE, ChangeFilter, change_classes, changes
 from storage.reports.copies import compare_report, copies_report
 from storage.reports.diff import CONTEXT, collapsed
 from storage.reports.history import diff_report, history_report
 from storage.reports.overview import overview
+from storage.reports.show import raw_body, version_text
 from storage.when import parse_when
 
 SEARCH_LIMIT = 20
@@ -88,11 +91,9 @@ class Views:
         url = required(params, "url")
         page = self.archive.page(url)
         versions = self.archive.versions(page.url)
-        data = history_report(page.url, versions)
-        # The monitoring classifier's verdicts, next to the CLI's fields.
-        for row, version in zip(data["versions"], versions, strict=True):
-            row["change_class"] = version.change_class or ("new" if version.number == 1 else None)
-            row["significance"] = version.significance
+        data = history_report(page.url, versions, gone_at=page.gone_at)
+        for row in data["versions"]:  # the change list's name for a first version
+            row["change_class"] = row["change_class"] or ("new" if row["number"] == 1 else None)
         return View(data, {"copies": self.archive.copies(page.url)})
 
     def diff(self, params: Mapping[str, str]) -> View:
@@ -115,11 +116,28 @@ class Views:
     def compare(self, params: Mapping[str, str]) -> View:
         return View(compare_report(*self.archive.compare(required(params, "a"), required(params, "b"))))
 
-    def search(self, params: Mapping[str, str]) -> View:
-        query = (params.get("q") or "").strip()
+    def captures(self, params: Mapping[str, str]) -> View:
+        page = self.archive.page(required(params, "url"))
         with self.archive.session() as s:
-            return View({
-                "query": query,
-                "pages": search.find_pages(s, query, limit=SEARCH_LIMIT),
-                "texts": search.search_text(s, query, limit=SEARCH_LIMIT),
-            })
+            return View(captures_report(s, page))
+
+    def show(self, params: Mapping[str, str]) -> View:
+        """A version's text, or with ``raw=1`` the body it came from, decoded as the crawl
+        read it (the template prints it as escaped text, never as markup)."""
+        page = self.archive.page(required(params, "url"))
+        number = optional_int(params, "version")
+        with self.archive.session() as s:
+            data = version_text(s, page, number)
+            if params.get("raw") not in ("1", "true", "yes"):
+                return View(data, {"raw": False})
+            body = raw_body(s, page, data["version"])
+        encoding, decoded = body_text(body.content_type, body.body)
+        return View({"url": body.url, "version": body.version, "versions": data["versions"],
+                     "fetched_at": body.fetched_at.isoformat(), "status": body.status,
+                     "content_type": body.content_type, "encoding": encoding, "size": len(body.body),
+                     "body": decoded}, {"raw": True})
+
+    def search(self, params: Mapping[str, str]) -> View:
+        with self.archive.session() as s:
+            return View(search.search(s, params.get("q") or "", source=params.get("source") or None,
+                                      limit=SEARCH_LIMIT))

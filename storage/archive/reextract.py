@@ -10,6 +10,10 @@ when the normalised text differs, through the archive's own version path
 (change summary, revert detection, copy matching), then marks it
 ``change_class = "extractor-changed"`` with significance 0: a change of ours,
 never an edit by the site. Its capture time is the body's capture time.
+
+Languages: ``stale_only`` also keeps the versions stored without a language (archives from
+before languages were detected); when their text comes out the same, the version keeps its
+number and gets its language (``storage.text.language``), a missing or region-tagged one only.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from storage.archive.write import Writer, new_version
 from storage.lookup import current_version, is_current
 from storage.models import Blob, Capture, Page, Source, Version
 from storage.text.classify import ChangeClass
+from storage.text.language import primary_subtag, version_language
 from storage.text.normalize import text_sha256
 from storage.types import Extracted
 
@@ -59,7 +64,7 @@ def stored_bodies(session: sessionmaker[Session], *, sources: Sequence[str] = ()
     if stale_only and extractor is not None:
         name, version, options = extractor
         query = query.where(or_(Version.extractor != name, Version.extractor_version != version,
-                                Version.options_hash != options))
+                                Version.options_hash != options, Version.language.is_(None)))
     with session() as s:
         for rows in s.execute(query.execution_options(yield_per=_BATCH)).partitions():
             for version_id, first_capture, url, source in rows:
@@ -86,6 +91,9 @@ def record_reextraction(writer: Writer, body: StoredBody, extracted: Extracted |
         if current is None or current.id != body.version_id:
             return "moved-on"
         if current.text_sha256 == digest:
+            if current.language is None or primary_subtag(current.language) != current.language:
+                current.language = version_language(extracted.language, capture.headers,
+                                                    extracted.detected_language) or current.language
             return "unchanged"
         new_version(s, page, capture, current, extracted, digest, writer.source_ref(s, page.source_id),
                     change_class=ChangeClass(EXTRACTOR_CHANGED, 0.0, "re-extracted"))

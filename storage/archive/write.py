@@ -38,6 +38,7 @@ from storage.lookup import find_page, source_id
 from storage.models import Blob, Capture, Page, PageAlias, Source, Version
 from storage.text.classify import ChangeClass, classify_version
 from storage.text.diff import change_summary
+from storage.text.language import version_language
 from storage.text.normalize import normalize_text, text_sha256
 from storage.types import Extracted, Fetch, utcnow
 from storage.urls import normalize_url
@@ -266,7 +267,7 @@ def new_version(s: Session, page: Page, capture: Capture, parent: Version | None
         author=extracted.author,
         published=extracted.published,
         site_name=extracted.site_name,
-        language=extracted.language,
+        language=version_language(extracted.language, capture.headers, extracted.detected_language),
         canonical_url=extracted.canonical_url,
         text=extracted.text,
         text_sha256=digest,

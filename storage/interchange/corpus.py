@@ -39,6 +39,7 @@ from storage.errors import StorageError
 from storage.lookup import is_current
 from storage.models import CopyLink, Page, Source, Version
 from storage.interchange.atomic import written_atomically
+from storage.text.language import primary_subtag
 
 COPY_POLICIES = ("keep", "drop", "merge")
 FORMATS = ("jsonl", "parquet")
@@ -123,7 +124,9 @@ def _statement(query: CorpusQuery):
     if query.until is not None:
         statement = statement.where(Version.captured_at < query.until)
     if query.languages:
-        statement = statement.where(func.lower(Version.language).in_([lang.lower() for lang in query.languages]))
+        # Stored languages are primary subtags (storage.text.language): --lang en-US means en.
+        wanted = [primary_subtag(lang) or lang.lower() for lang in query.languages]
+        statement = statement.where(func.lower(Version.language).in_(wanted))
     return statement
 
 

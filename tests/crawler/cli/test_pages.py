@@ -16,10 +16,10 @@ def test_history_and_diff_json_shapes(site, ws):
     site.article(A, "Tram line extended to the north", PARAGRAPHS + ["A correction was appended on Friday."])
     ws.crawl()
     history = ws.json("history", site.url + A)
-    assert set(history) == {"url", "versions"}
+    assert set(history) == {"url", "gone_at", "versions"}
     assert history["url"] == site.url + A
     first, second = history["versions"]
-    assert set(first) >= {"number", "captured_at", "title", "text_sha256", "change"}
+    assert set(first) >= {"number", "captured_at", "title", "text_sha256", "change", "change_class", "significance"}
     assert (first["number"], first["change"], second["number"]) == (1, None, 2)
     assert second["title"] == "Tram line extended to the north"
     assert second["change"]["paragraphs_added"] == 1
