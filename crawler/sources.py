@@ -44,11 +44,17 @@ class Source:
     # Bounds on how often a known page is re-checked (storage.archive.recheck); None: the policy's own.
     recheck_min: timedelta | None = None
     recheck_max: timedelta | None = None
+    # Follow the links of article pages too (None: only when there is no sitemap or feed to list them).
+    follow_links: bool | None = None
     origin: str = field(init=False)
 
     def __post_init__(self) -> None:
         first = (self.start_urls + self.sitemaps + self.feeds)[0]
         object.__setattr__(self, "origin", origin_of(first))
+
+    @property
+    def follows_article_links(self) -> bool:
+        return self.follow_links if self.follow_links is not None else not (self.sitemaps or self.feeds)
 
     def as_dict(self) -> dict:
         """The source as ``mirrorwatch sources --format json`` lists it."""
@@ -73,6 +79,7 @@ _FIELDS: dict[str, type | tuple[type, ...]] = {
     "schedule": str,
     "recheck_min": str,
     "recheck_max": str,
+    "follow_links": bool,
 }
 
 
@@ -202,7 +209,7 @@ def _parse(entry: object, where: str) -> Source:
         **urls,
         allow=tuple(entry.get("allow", ())),
         deny=tuple(entry.get("deny", ())),
-        **{k: entry[k] for k in ("max_depth", "max_pages", "concurrency", "schedule") if k in entry},
+        **{k: entry[k] for k in ("max_depth", "max_pages", "concurrency", "schedule", "follow_links") if k in entry},
         download_delay=float(entry["download_delay"]) if "download_delay" in entry else None,
         **limits,
     )
@@ -246,14 +253,14 @@ def _check_types(entry: dict, fields: Mapping[str, type | tuple[type, ...]],
         if key not in fields:
             raise fail(key, f"unknown field (known: {', '.join(fields)})")
         expected = fields[key]
-        if not isinstance(value, expected) or isinstance(value, bool):
+        if not isinstance(value, expected) or (isinstance(value, bool) and expected is not bool):
             raise fail(key, f"expected {_type_name(expected)}, got {type(value).__name__}")
         if isinstance(value, list) and not all(isinstance(v, str) and v for v in value):
             raise fail(key, "expected a list of non-empty strings")
 
 
 def _type_name(expected) -> str:
-    names = {str: "a string", list: "a list", int: "an integer", float: "a number"}
+    names = {str: "a string", list: "a list", int: "an integer", float: "a number", bool: "true or false"}
     if isinstance(expected, tuple):
         return "a number"
     return names[expected]

@@ -1,0 +1,57 @@
+"""What a running crawl is doing, for a progress line: requests done and queued, articles
+stored, and the URL being fetched now.
+
+:class:`Watch` follows one crawler's signals (a request reaching the downloader, a response,
+a stored item) and hands a :class:`CrawlProgress` to a callback at each of them, so the line
+moves while listing and navigation pages are fetched, not only when an article is stored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from scrapy import signals
+from scrapy.crawler import Crawler
+
+from storage.archive.runs import run_counts
+
+
+@dataclass(frozen=True)
+class CrawlProgress:
+    source: str
+    done: int  # requests answered or failed
+    queued: int  # requests waiting in the scheduler or the downloader
+    stored: int  # article fetches recorded with an answer (error captures are not)
+    errors: int  # error captures
+    fetching: str | None  # the URL last handed to the downloader
+
+
+class Watch:
+    def __init__(self, source: str, crawler: Crawler, on_progress: Callable[[CrawlProgress], None]):
+        self.source = source
+        self.crawler = crawler
+        self.on_progress = on_progress
+        self.fetching: str | None = None
+        crawler.signals.connect(self._fetching, signal=signals.request_reached_downloader, weak=False)
+        for signal in (signals.request_left_downloader, signals.item_scraped, signals.item_dropped):
+            crawler.signals.connect(self._moved, signal=signal, weak=False)
+
+    def _fetching(self, request) -> None:
+        self.fetching = request.url
+        self._moved()
+
+    def _moved(self) -> None:
+        self.on_progress(self.snapshot())
+
+    def snapshot(self) -> CrawlProgress:
+        stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
+        engine = self.crawler.engine
+        queued = 0
+        if engine is not None:
+            scheduler = engine.scheduler
+            queued = len(scheduler) if scheduler is not None and hasattr(scheduler, "__len__") else 0
+            queued += len(engine.downloader.active)
+        counts = run_counts(stats)
+        done = int(stats.get("downloader/response_count", 0)) + int(stats.get("downloader/exception_count", 0))
+        return CrawlProgress(self.source, done, queued, counts["fetched"], counts["error"], self.fetching)
