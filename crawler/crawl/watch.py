@@ -24,7 +24,7 @@ class CrawlProgress:
     queued: int  # requests waiting in the scheduler or the downloader
     stored: int  # article fetches recorded with an answer (error captures are not)
     errors: int  # error captures
-    fetching: str | None  # the URL last handed to the downloader
+    fetching: str | None  # the URL in the downloader longest (the one being fetched), else the last one
 
 
 class Watch:
@@ -33,18 +33,25 @@ class Watch:
         self.crawler = crawler
         self.on_progress = on_progress
         self.fetching: str | None = None
-        crawler.signals.connect(self._fetching, signal=signals.request_reached_downloader, weak=False)
-        for signal in (signals.request_left_downloader, signals.item_scraped, signals.item_dropped):
+        self.active: dict[int, str] = {}  # requests in the downloader, oldest first: the first is being fetched
+        crawler.signals.connect(self._reached, signal=signals.request_reached_downloader, weak=False)
+        crawler.signals.connect(self._left, signal=signals.request_left_downloader, weak=False)
+        for signal in (signals.item_scraped, signals.item_dropped):
             crawler.signals.connect(self._moved, signal=signal, weak=False)
 
-    def _fetching(self, request) -> None:
-        self.fetching = request.url
+    def _reached(self, request) -> None:
+        self.active[id(request)] = request.url
+        self._moved()
+
+    def _left(self, request) -> None:
+        self.active.pop(id(request), None)
         self._moved()
 
     def _moved(self) -> None:
         self.on_progress(self.snapshot())
 
     def snapshot(self) -> CrawlProgress:
+        self.fetching = next(iter(self.active.values()), self.fetching)
         stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
         engine = self.crawler.engine
         queued = 0
