@@ -105,7 +105,8 @@ def _progress_line(tick):
         line = f"{p.source}: {p.done:,} requests done, {p.queued:,} queued · {p.stored:,} articles stored"
         if p.errors:
             line += f" · {p.errors:,} errors"
-        tick.show(p.source, line + (f"\n  fetching {p.fetching}" if p.fetching else ""))
+        now = ([f"{p.storing:,} being extracted"] if p.storing else []) + ([f"fetching {p.fetching}"] if p.fetching else [])
+        tick.show(p.source, line + ("\n  " + " · ".join(now) if now else ""))
 
     return show
 

@@ -24,7 +24,8 @@ class CrawlProgress:
     queued: int  # requests waiting in the scheduler or the downloader
     stored: int  # article fetches recorded with an answer (error captures are not)
     errors: int  # error captures
-    fetching: str | None  # the URL in the downloader longest (the one being fetched), else the last one
+    storing: int  # article fetches in the pipeline: being extracted and recorded
+    fetching: str | None  # the URL in the downloader longest (the one being fetched); None: nothing is
 
 
 class Watch:
@@ -51,7 +52,7 @@ class Watch:
         self.on_progress(self.snapshot())
 
     def snapshot(self) -> CrawlProgress:
-        self.fetching = next(iter(self.active.values()), self.fetching)
+        self.fetching = next(iter(self.active.values()), None)
         stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
         engine = self.crawler.engine
         queued = 0
@@ -61,4 +62,6 @@ class Watch:
             queued += len(engine.downloader.active)
         counts = run_counts(stats)
         done = int(stats.get("downloader/response_count", 0)) + int(stats.get("downloader/exception_count", 0))
-        return CrawlProgress(self.source, done, queued, counts["fetched"], counts["error"], self.fetching)
+        items = int(stats.get("mirrorwatch/discovery/articles_fetched", 0)) + int(stats.get("mirrorwatch/fetch/errors", 0))
+        storing = max(0, items - int(stats.get("item_scraped_count", 0)) - int(stats.get("item_dropped_count", 0)))
+        return CrawlProgress(self.source, done, queued, counts["fetched"], counts["error"], storing, self.fetching)
