@@ -2,19 +2,25 @@
 stored, and the URL being fetched now.
 
 :class:`Watch` follows one crawler's signals (a request reaching the downloader, a response,
-a stored item) and hands a :class:`CrawlProgress` to a callback at each of them, so the line
-moves while listing and navigation pages are fetched, not only when an article is stored.
+a stored item) and hands a :class:`CrawlProgress` to a callback, so the line moves while
+listing and navigation pages are fetched, not only when an article is stored: at most every
+``REFRESH`` seconds (the queue length can be a Redis call), and once more when the spider closes.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from scrapy import signals
 from scrapy.crawler import Crawler
+from twisted.internet import task
 
 from storage.archive.runs import run_counts
+
+
+REFRESH = 0.1  # seconds
 
 
 @dataclass(frozen=True)
@@ -39,6 +45,24 @@ class Watch:
         crawler.signals.connect(self._left, signal=signals.request_left_downloader, weak=False)
         for signal in (signals.item_scraped, signals.item_dropped):
             crawler.signals.connect(self._moved, signal=signal, weak=False)
+        crawler.signals.connect(self._opened, signal=signals.spider_opened, weak=False)
+        crawler.signals.connect(self._closed, signal=signals.spider_closed, weak=False)
+        self._shown = 0.0  # when the last snapshot was handed over
+        self._due = False  # something moved since
+        self._loop: task.LoopingCall | None = None  # made once the reactor runs: making it earlier would install one
+
+    def _opened(self) -> None:
+        self._loop = task.LoopingCall(self._refresh)
+        self._loop.start(REFRESH, now=False)
+
+    def _closed(self) -> None:
+        if self._loop is not None and self._loop.running:
+            self._loop.stop()
+        self._show()
+
+    def _refresh(self) -> None:
+        if self._due:
+            self._show()
 
     def _reached(self, request) -> None:
         self.active[id(request)] = request.url
@@ -49,6 +73,13 @@ class Watch:
         self._moved()
 
     def _moved(self) -> None:
+        if time.monotonic() - self._shown < REFRESH:
+            self._due = True
+        else:
+            self._show()
+
+    def _show(self) -> None:
+        self._shown, self._due = time.monotonic(), False
         self.on_progress(self.snapshot())
 
     def snapshot(self) -> CrawlProgress:

@@ -63,3 +63,22 @@ def test_without_sitemap_or_feed_the_links_of_articles_are_followed(site, ws):
     ws.source(site)
     (row,) = ws.json("crawl")["sources"]
     assert row["fetched"] == 2 and "/articles/hidden.html" in site.server.paths_requested()
+
+
+def test_follow_links_is_true_or_false_and_defaults_to_whether_nothing_else_lists_articles(tmp_path):
+    from crawler.sources import SourcesError, load_sources
+
+    path = tmp_path / "sources.toml"
+    head = '[[source]]\nname = "n"\nrole = "origin"\nstart_urls = ["http://127.0.0.1:9/"]\n'
+    path.write_text(head + 'sitemaps = ["http://127.0.0.1:9/sitemap.xml"]\n')
+    assert load_sources(path)["n"].follows_article_links is False
+    path.write_text(head)
+    assert load_sources(path)["n"].follows_article_links is True
+    path.write_text(head + 'feeds = ["http://127.0.0.1:9/feed.xml"]\nfollow_links = true\n')
+    assert load_sources(path)["n"].follows_article_links is True
+    path.write_text(head + 'follow_links = "yes"\n')
+    with pytest.raises(SourcesError, match="field 'follow_links': expected true or false, got str"):
+        load_sources(path)
+    path.write_text(head + 'max_depth = true\n')  # a boolean is still no integer
+    with pytest.raises(SourcesError, match="field 'max_depth': expected an integer, got bool"):
+        load_sources(path)
