@@ -26,6 +26,15 @@ LOG_BACKUPS = 3
 _HANDLER_NAME = "mirrorwatch-crawl-log"
 
 
+class CrawlLogError(OSError):
+    """The log file cannot be opened; the message is one line."""
+
+
+class _QuietFileHandler(logging.handlers.RotatingFileHandler):
+    def handleError(self, record: logging.LogRecord) -> None:
+        """A line that cannot be written (a full disk) is lost, not a traceback on the terminal."""
+
+
 def log_path(db: str, given: str | None = None) -> Path:
     if given:
         return Path(given)
@@ -43,9 +52,12 @@ def crawl_log(path: Path, *, level: int) -> Iterator[None]:
     root = logging.getLogger()
     terminal = [h for h in root.handlers if isinstance(h, logging.StreamHandler)
                 and not isinstance(h, logging.FileHandler)]
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handler = logging.handlers.RotatingFileHandler(path, maxBytes=LOG_BYTES, backupCount=LOG_BACKUPS,
-                                                   encoding="utf-8")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handler = _QuietFileHandler(path, maxBytes=LOG_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8")
+    except OSError as exc:
+        raise CrawlLogError(f"cannot write the crawl's log {path}: {exc.strerror or exc} "
+                            "(choose another with --log-file, or -v for the terminal)") from None
     handler.set_name(_HANDLER_NAME)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     before = root.level

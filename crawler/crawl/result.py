@@ -42,7 +42,7 @@ class CrawlResult:
     def problem(self) -> str | None:
         """Why the crawl got nothing usable: no answer from the site, extraction broken, the database failed."""
         if database := self.stats.get("mirrorwatch/database_error"):
-            return f"stopped: {database}"
+            return f"the crawl stopped: {database}"
         return no_answer(self.stats) or extraction_problem(self.stats)
 
     def counts(self) -> dict[str, int]:
