@@ -29,7 +29,7 @@ OUTCOME_CAPTION = "new: new versions · same: unchanged · 304: not modified"
 def _outcome_table(*leading: str) -> Table:
     """A table of text columns then outcome counts: no column is dropped or cut at 80 columns
     (one space between columns; a text column wraps, whole, rather than end in "…")."""
-    table = Table(caption=OUTCOME_CAPTION, box=box.SIMPLE_HEAD, padding=0, pad_edge=False, show_edge=False,
+    table = Table(box=box.SIMPLE_HEAD, padding=0, pad_edge=False, show_edge=False,
                   collapse_padding=True)
     for header in leading:
         table.add_column(header, overflow="fold")
@@ -44,6 +44,7 @@ def crawl_summary(console: Console, rows: list[dict]) -> None:
         table.add_row(r["source"], r["finish_reason"] or "-",
                       *(str(r[k]) for k in COUNT_KEYS))
     console.print(table)
+    console.print(Text(OUTCOME_CAPTION, style="dim"))  # not the table's caption: a narrow table would wrap it
     for r in rows:
         console.print(Text(_discovery_line(r)))
 
@@ -67,6 +68,7 @@ def runs_table(console: Console, rows: list[dict]) -> None:
         table.add_row(str(r["id"]), r["source"], r["started_at"][:16].replace("T", " "), r["status"],
                       *(str(r[k]) for k in COUNT_KEYS))
     console.print(table)
+    console.print(Text(OUTCOME_CAPTION, style="dim"))
 
 
 def history_text(console: Console, data: dict) -> None:

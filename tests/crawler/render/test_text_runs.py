@@ -51,3 +51,9 @@ def test_the_crawl_summary_fits_80_columns_and_says_what_discovery_cost():
     said = " ".join(text.split())
     assert ("global-research: 33 requests, 19 of them not for articles; stopped discovering at max_pages: "
             "9 more article URLs not fetched") in said
+
+
+def test_the_legend_of_a_narrow_table_is_not_wrapped():
+    rows = [{"source": "n", "finish_reason": "finished", **counts(fetched=1, new_version=1, unchanged=0,
+                                                                  not_modified=0, gone=0, error=0)}]
+    assert "new: new versions · same: unchanged · 304: not modified\n" in render(crawl_summary, rows)
