@@ -110,7 +110,8 @@ def test_a_second_ctrl_c_forces_the_stop_and_keeps_the_run_interrupted_with_its_
     run = the_run(ws)
     assert (run["status"], run["reason"]) == ("interrupted", "forced shutdown")
     assert sum(run["stored"].values()) >= 2
-    assert counted(run["stats"]) == run["stored"]
+    assert counted(run["stats"]) == run["stored"], (query(ws, "select id, run_id, outcome from capture"),
+                                                    (ws.dir / "mirrorwatch-crawl.log").read_text()[-3000:])
     assert not any("worker died" in e for e in run["errors"])
 
 
