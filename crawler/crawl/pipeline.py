@@ -163,6 +163,9 @@ class ArchivePipeline:
             self.pool.shutdown(wait=False, cancel_futures=True)
         self.stats.set_value("finish_reason", "forced shutdown")
         try:
+            # The write that was in progress is stored, but its coroutine will not resume to count it.
+            for outcome, n in self.archive.recorded_outcomes(self.run_id).items():
+                self.stats.set_value(f"mirrorwatch/captures/{outcome}", n)
             self.archive.finish_run(self.run_id, reason="forced shutdown", stats=self.stats.get_stats())
         except SQLAlchemyError as exc:
             log.error("could not close the crawl run: %s", describe(exc, self.crawler.settings.get("MIRRORWATCH_DB")))

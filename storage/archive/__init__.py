@@ -65,6 +65,9 @@ class Archive:
     def beat(self, run_id: int) -> None:
         runs.beat(self.session, run_id)
 
+    def recorded_outcomes(self, run_id: int) -> dict[str, int]:
+        return runs.recorded_outcomes(self.session, run_id)
+
     def close_stale_runs(self, *, interval: float = runs.HEARTBEAT_INTERVAL) -> list[int]:
         return runs.close_stale_runs(self.session, interval=interval)
 

@@ -27,7 +27,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from storage.lookup import source_id
-from storage.models import CrawlRun, Source
+from storage.models import Capture, CrawlRun, Source
 from storage.types import utcnow
 
 OUTCOMES = ("new-version", "unchanged", "not-modified", "gone", "error")
@@ -147,6 +147,14 @@ def close_stale_runs(session: sessionmaker[Session], *, interval: float = HEARTB
                 run.finish_reason = died_reason(last)[:100]
                 closed.append(run.id)
     return closed
+
+
+def recorded_outcomes(session: sessionmaker[Session], run_id: int) -> dict[str, int]:
+    """How many captures of each outcome the run stored (what its stats should say)."""
+    with session() as s:
+        rows = s.execute(select(Capture.outcome, func.count()).where(Capture.run_id == run_id)
+                         .group_by(Capture.outcome)).all()
+    return {outcome: n for outcome, n in rows}
 
 
 def runs(session: sessionmaker[Session], *, source: str | None = None, limit: int = 50) -> list[dict]:
