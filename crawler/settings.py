@@ -30,6 +30,11 @@ Our own settings carry the ``MIRRORWATCH_`` prefix:
     seconds between two full garbage collections during a crawl (2; 0 leaves it
     to Python): dead responses in reference cycles are otherwise kept for long
     (see ``crawler/crawl/extensions.py``).
+``MIRRORWATCH_HEARTBEAT_INTERVAL``
+    seconds between two heartbeats of a running crawl's run (30, or the
+    ``MIRRORWATCH_HEARTBEAT_INTERVAL`` environment variable; 0: none). A ``running``
+    run silent for 10 intervals belongs to a dead process: the next crawl closes it as
+    ``failed`` (``storage/archive/runs.py``).
 """
 
 import os
@@ -49,6 +54,7 @@ MIRRORWATCH_FRONTIER_RUN = ""
 MIRRORWATCH_REDIS_RUN_TTL = 300
 MIRRORWATCH_REDIS_STALE_SECONDS = 300
 MIRRORWATCH_GC_INTERVAL = 2.0
+MIRRORWATCH_HEARTBEAT_INTERVAL = float(os.environ.get("MIRRORWATCH_HEARTBEAT_INTERVAL", "30") or 30)
 
 USER_AGENT = "mirrorwatch/0.1 (+https://pypi.org/project/mirrorwatch/)"
 ROBOTSTXT_OBEY = True

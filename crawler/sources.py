@@ -46,11 +46,17 @@ class Source:
     recheck_max: timedelta | None = None
     user_agent: str | None = None  # sent instead of the crawl's USER_AGENT (crawler.settings)
     headers: tuple[tuple[str, str], ...] = ()  # extra request headers, (name, value) in file order
+    # Follow the links of article pages too (None: only when there is no sitemap or feed to list them).
+    follow_links: bool | None = None
     origin: str = field(init=False)
 
     def __post_init__(self) -> None:
         first = (self.start_urls + self.sitemaps + self.feeds)[0]
         object.__setattr__(self, "origin", origin_of(first))
+
+    @property
+    def follows_article_links(self) -> bool:
+        return self.follow_links if self.follow_links is not None else not (self.sitemaps or self.feeds)
 
     def as_dict(self) -> dict:
         """The source as ``mirrorwatch sources --format json`` lists it."""
@@ -77,6 +83,7 @@ _FIELDS: dict[str, type | tuple[type, ...]] = {
     "recheck_max": str,
     "user_agent": str,
     "headers": dict,
+    "follow_links": bool,
 }
 # Headers the crawl sets itself: the connection, compression, the re-checks' validators.
 _OWN_HEADERS = {"host", "content-length", "connection", "transfer-encoding", "accept-encoding", "if-none-match",
@@ -220,7 +227,7 @@ def _parse(entry: object, where: str) -> Source:
         **urls,
         allow=tuple(entry.get("allow", ())),
         deny=tuple(entry.get("deny", ())),
-        **{k: entry[k] for k in ("max_depth", "max_pages", "concurrency", "schedule") if k in entry},
+        **{k: entry[k] for k in ("max_depth", "max_pages", "concurrency", "schedule", "follow_links") if k in entry},
         download_delay=float(entry["download_delay"]) if "download_delay" in entry else None,
         **limits,
         user_agent=user_agent,
@@ -284,14 +291,15 @@ def _check_types(entry: dict, fields: Mapping[str, type | tuple[type, ...]],
         if key not in fields:
             raise fail(key, f"unknown field (known: {', '.join(fields)})")
         expected = fields[key]
-        if not isinstance(value, expected) or isinstance(value, bool):
+        if not isinstance(value, expected) or (isinstance(value, bool) and expected is not bool):
             raise fail(key, f"expected {_type_name(expected)}, got {type(value).__name__}")
         if isinstance(value, list) and not all(isinstance(v, str) and v for v in value):
             raise fail(key, "expected a list of non-empty strings")
 
 
 def _type_name(expected) -> str:
-    names = {str: "a string", list: "a list", int: "an integer", float: "a number", dict: "a table"}
+    names = {str: "a string", list: "a list", int: "an integer", float: "a number", dict: "a table",
+             bool: "true or false"}
     if isinstance(expected, tuple):
         return "a number"
     return names[expected]

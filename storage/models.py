@@ -107,6 +107,9 @@ class CrawlRun(Base):
     status: Mapped[str] = mapped_column(String(16))  # running | finished | interrupted | failed
     finish_reason: Mapped[str | None] = mapped_column(String(100))
     stats: Mapped[dict[str, Any] | None]
+    # Set when the run opens and every few seconds while its crawl lives (storage.archive.runs):
+    # a 'running' run whose heartbeat stopped long ago belongs to a process that died.
+    heartbeat_at: Mapped[datetime | None]
 
 
 class Capture(Base):

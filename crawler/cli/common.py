@@ -16,7 +16,9 @@ from pathlib import Path
 
 import click
 from rich.console import Console
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
+from rich.table import Column
+from rich.text import Text
 from sqlalchemy.exc import SQLAlchemyError
 
 from crawler.sources import SourcesError
@@ -112,21 +114,41 @@ def on_terminal(fmt: str = "text") -> bool:
     return fmt == "text" and sys.stderr.isatty()
 
 
+class Ticker:
+    """The progress lines of one command on stderr: ``tick(key)`` counts on the line ``key``,
+    ``tick.show(key, text)`` sets its whole text (several lines if need be: a URL is never cut),
+    ``tick.note(text)`` prints a line above them."""
+
+    def __init__(self, bar: Progress, label: str, unit: str):
+        self.bar, self.label, self.unit = bar, label, unit
+        self.tasks: dict[str, TaskID] = {}
+        self.counts: dict[str, int] = {}
+
+    def _task(self, key: str) -> TaskID:
+        if key not in self.tasks:
+            self.tasks[key] = self.bar.add_task(key, total=None, line=key)
+        return self.tasks[key]
+
+    def __call__(self, key: str | None = None) -> None:
+        key = key or self.label
+        self.counts[key] = self.counts.get(key, 0) + 1
+        self.show(key, f"{key}: {self.counts[key]:,}" + (f" {self.unit}" if self.unit else ""))
+
+    def show(self, key: str, text: str) -> None:
+        self.bar.update(self._task(key), line=text)
+
+    def note(self, text: str) -> None:
+        self.bar.console.print(Text(text))
+
+
 @contextlib.contextmanager
-def progress(label: str, *, enabled: bool, unit: str = "") -> Iterator[Callable[..., None] | None]:
-    """A callback ``tick(key=label)`` that counts on a progress line on stderr, one line per key
-    (a crawl of several sources shows one per source); None when not on a terminal."""
+def progress(label: str, *, enabled: bool, unit: str = "") -> Iterator[Ticker | None]:
+    """A :class:`Ticker` on stderr, one line per key (a crawl of several sources shows one per
+    source); None when not on a terminal."""
     if not enabled:
         yield None
         return
-    columns = [SpinnerColumn(), TextColumn("{task.description}: {task.completed:,}" + (f" {unit}" if unit else "")),
+    columns = [SpinnerColumn(), TextColumn("{task.fields[line]}", markup=False, table_column=Column(overflow="fold")),
                TimeElapsedColumn()]
     with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
-        tasks: dict[str, int] = {}
-
-        def tick(key: str = label) -> None:
-            if key not in tasks:
-                tasks[key] = bar.add_task(key, total=None)
-            bar.advance(tasks[key])
-
-        yield tick
+        yield Ticker(bar, label, unit)

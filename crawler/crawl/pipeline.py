@@ -31,6 +31,12 @@ Stats (persisted with the run): ``mirrorwatch/captures/<outcome>``,
 failed extraction said: the crawl and its health call most pages failing a broken extractor);
 ``mirrorwatch/database_error`` (the message) when a database failure stopped the crawl
 (finish reason ``database_error``).
+
+While the crawl lives, its run's heartbeat is written every ``MIRRORWATCH_HEARTBEAT_INTERVAL``
+seconds (on the writer thread), so that a crawl killed outright is found dead later
+(``storage.archive.runs.close_stale_runs``). A forced stop (a second Ctrl-C) stops the
+reactor without closing the spider: the run is closed then, as the reactor shuts down, as
+``interrupted`` (finish reason ``forced shutdown``) with the counts of what was recorded.
 """
 
 from __future__ import annotations
@@ -46,6 +52,7 @@ from scrapy import signals
 from scrapy.exceptions import DropItem
 from scrapy.utils.defer import deferred_from_coro
 from sqlalchemy.exc import SQLAlchemyError
+from twisted.internet import task
 
 from crawler.extract.pool import SHARED, worker_count
 from crawler.extract.worker import ExtractorUnavailable, extract
@@ -79,6 +86,8 @@ class ArchivePipeline:
         self.database_error: str | None = None
         self.writer: ThreadPoolExecutor | None = None
         self._closing = None  # the engine's close, once a database failure asked for it
+        self._beats = task.LoopingCall(self._beat)
+        self._closed = False  # the run was closed (or could not be)
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -87,6 +96,11 @@ class ArchivePipeline:
         pipeline = cls(crawler, Archive.open(settings.get("MIRRORWATCH_DB")), workers,
                        settings.get("MIRRORWATCH_RECHECK", "all"))
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
+        pipeline.heartbeat = settings.getfloat("MIRRORWATCH_HEARTBEAT_INTERVAL")
+        # A forced stop stops the reactor without closing the spider: close the run then.
+        from twisted.internet import reactor  # the one installed by now; importing it earlier would install one
+
+        reactor.addSystemEventTrigger("before", "shutdown", pipeline.forced_stop)
         return pipeline
 
     def open_spider(self, spider=None) -> None:
@@ -108,6 +122,13 @@ class ArchivePipeline:
             spider.plan.plan(known)
         self.pool = SHARED.acquire(self.workers)
         self.writer = ThreadPoolExecutor(1, thread_name_prefix="mirrorwatch-writer")
+        if getattr(self, "heartbeat", 0) > 0:
+            self._beats.start(self.heartbeat, now=False)
+
+    def _beat(self) -> None:
+        """The run's heartbeat, written after the writes queued before it."""
+        if self.writer is not None and self.run_id is not None:
+            self.writer.submit(self.archive.beat, self.run_id).add_done_callback(_log_beat_failure)
 
     def close_spider(self, spider=None) -> None:
         if self.pool is not None:
@@ -118,13 +139,36 @@ class ArchivePipeline:
             self.writer = None
 
     def spider_closed(self, spider, reason: str) -> None:
-        if self.run_id is None:
+        if self._beats.running:
+            self._beats.stop()
+        if self.run_id is None or self._closed:
             return
+        self._closed = True
         try:
             self._finish(spider, reason)
         except SQLAlchemyError as exc:  # the run may stay 'running'; the crawl's error was logged already
             if self.database_error is None:
                 log.error("could not close the crawl run: %s", describe(exc, self.crawler.settings.get("MIRRORWATCH_DB")))
+
+    def forced_stop(self) -> None:
+        """The reactor stops while the spider is still open: close the run with what was recorded."""
+        if self.run_id is None or self._closed:
+            return
+        self._closed = True
+        if self._beats.running:
+            self._beats.stop()
+        if self.writer is not None:  # the write in progress ends; those queued are dropped
+            self.writer.shutdown(wait=True, cancel_futures=True)
+        if self.pool is not None:
+            self.pool.shutdown(wait=False, cancel_futures=True)
+        self.stats.set_value("finish_reason", "forced shutdown")
+        try:
+            # The write that was in progress is stored, but its coroutine will not resume to count it.
+            for outcome, n in self.archive.recorded_outcomes(self.run_id).items():
+                self.stats.set_value(f"mirrorwatch/captures/{outcome}", n)
+            self.archive.finish_run(self.run_id, reason="forced shutdown", stats=self.stats.get_stats())
+        except SQLAlchemyError as exc:
+            log.error("could not close the crawl run: %s", describe(exc, self.crawler.settings.get("MIRRORWATCH_DB")))
 
     def _finish(self, spider, reason: str) -> None:
         # Redirects seen in this crawl, including those whose target was a duplicate request.
@@ -215,6 +259,11 @@ class ArchivePipeline:
         finally:
             self.stats.inc_value("mirrorwatch/extract/calls")
             self.stats.inc_value("mirrorwatch/extract/seconds", time.perf_counter() - started)
+
+
+def _log_beat_failure(future) -> None:
+    if (exc := future.exception()) is not None:  # the next write will say it, if the database is gone
+        log.warning("could not write the crawl's heartbeat: %s", exc)
 
 
 def _fetch(item: PageFetched) -> Fetch:

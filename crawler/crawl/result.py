@@ -5,7 +5,14 @@ each crawl as a child process and reads this JSON back from its stdout
 (``crawler.monitor.crawl_process``): :func:`as_json` writes it, :func:`from_json` reads it.
 
     {"sources": [{"source", "finish_reason", "status", "fetched", "new_version", "unchanged",
-                  "not_modified", "gone", "error"}], "stats": {source: Scrapy stats}}
+                  "not_modified", "gone", "error", "requests", "other_requests", "over_max_pages",
+                  "max_pages_reached", "problem"}], "stats": {source: Scrapy stats}}
+
+``fetched`` counts the pages that got an answer (error captures are in ``error`` only);
+``requests`` every request made, ``other_requests`` those that were not article fetches
+(robots.txt, listings, links followed); ``over_max_pages`` the article URLs left out because
+``max_pages`` was reached; ``problem`` why the crawl's answers are of no use (the site gave no
+answer, extraction failed for most pages, the database failed), or null.
 """
 
 from __future__ import annotations
@@ -14,7 +21,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from storage.archive.runs import extraction_problem, finish_status, run_counts
+from storage.archive.runs import discovery_counts, extraction_problem, finish_status, no_answer, run_counts
 
 
 @dataclass(frozen=True)
@@ -33,14 +40,18 @@ class CrawlResult:
 
     @property
     def problem(self) -> str | None:
-        """Why the crawl's answers could not be used although it finished (extraction broken)."""
-        return extraction_problem(self.stats)
+        """Why the crawl got nothing usable: no answer from the site, extraction broken, the database failed."""
+        if database := self.stats.get("mirrorwatch/database_error"):
+            return f"the crawl stopped: {database}"
+        return no_answer(self.stats) or extraction_problem(self.stats)
 
     def counts(self) -> dict[str, int]:
         return run_counts(self.stats)
 
     def row(self) -> dict[str, Any]:
-        return {"source": self.source, "finish_reason": self.finish_reason, "status": self.status, **self.counts()}
+        discovery = discovery_counts(self.stats)
+        return {"source": self.source, "finish_reason": self.finish_reason, "status": self.status, **self.counts(),
+                **discovery, "max_pages_reached": discovery["over_max_pages"] > 0, "problem": self.problem}
 
 
 def as_json(results: list[CrawlResult]) -> dict[str, Any]:

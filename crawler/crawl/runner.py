@@ -2,6 +2,10 @@
 
 The Twisted reactor cannot be restarted, so :func:`run_crawl` can be called
 once per process; the scheduler runs each crawl as a subprocess.
+
+Stopping is Scrapy's: the first SIGINT or SIGTERM closes the spiders gracefully (runs end
+``interrupted``), a second stops at once (the pipeline closes its run as the reactor stops);
+``on_stop`` is told of each, so the command can say so.
 """
 
 from __future__ import annotations
@@ -11,11 +15,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from scrapy import signals
 from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
 
 from crawler.crawl import frontier
+from crawler.crawl.watch import CrawlProgress, Watch
 from crawler.sources import Source
 from crawler.crawl.result import CrawlResult
 from crawler.crawl.spider import ArticleSpider
@@ -49,14 +53,38 @@ def source_settings(base: Settings, source: Source) -> Settings:
     return settings
 
 
+class _Process(CrawlerProcess):
+    """Scrapy's process, telling ``on_stop(forced)`` when a signal asks it to stop."""
+
+    def __init__(self, settings: Settings, on_stop: Callable[[bool], None] | None):
+        super().__init__(settings)
+        self.on_stop = on_stop
+
+    def _signal_shutdown(self, signum: int, frame: Any) -> None:
+        super()._signal_shutdown(signum, frame)
+        self._tell(False)
+
+    def _signal_kill(self, signum: int, frame: Any) -> None:
+        super()._signal_kill(signum, frame)
+        self._tell(True)
+
+    def _tell(self, forced: bool) -> None:
+        if self.on_stop is not None:
+            from twisted.internet import reactor
+
+            reactor.callFromThread(self.on_stop, forced)  # not in the signal handler: it may interrupt a write
+
+
 def run_crawl(sources: list[Source], settings: Settings,
-              on_item: Callable[[str], None] | None = None) -> list[CrawlResult]:
+              on_progress: Callable[[CrawlProgress], None] | None = None,
+              on_stop: Callable[[bool], None] | None = None) -> list[CrawlResult]:
     """Crawl the sources together; returns each one's stats once all are done.
 
-    With ``MIRRORWATCH_REDIS_URL`` each source's crawl joins its run on the shared
-    frontier (``crawler.crawl.frontier``); ``FrontierError`` when Redis cannot be used.
+    ``on_progress`` gets a :class:`~crawler.crawl.watch.CrawlProgress` of a source each time
+    its crawl moves. With ``MIRRORWATCH_REDIS_URL`` each source's crawl joins its run on the
+    shared frontier (``crawler.crawl.frontier``); ``FrontierError`` when Redis cannot be used.
     """
-    process = CrawlerProcess(settings)
+    process = _Process(settings, on_stop)
     crawlers: list[tuple[Source, Crawler]] = []
     for index, source in enumerate(sources):
         own = source_settings(settings, source)
@@ -66,11 +94,8 @@ def run_crawl(sources: list[Source], settings: Settings,
             own = frontier.configure(own, run)
         # The first crawler installs the reactor named in the settings (asyncio).
         crawler = Crawler(ArticleSpider, own, init_reactor=index == 0)
-        if on_item is not None:
-            crawler.signals.connect(
-                lambda item, response=None, spider=None, _name=source.name: on_item(_name),
-                signal=signals.item_scraped, weak=False,
-            )
+        if on_progress is not None:
+            Watch(source.name, crawler, on_progress)
         process.crawl(crawler, source=source.name)
         crawlers.append((source, crawler))
     process.start()

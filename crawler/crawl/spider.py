@@ -9,6 +9,14 @@ are handed to it by the pipeline when the spider opens, in its
 :class:`~crawler.crawl.items.CrawlPlan` (``self.plan``). A known page left out of the
 re-checks is still fetched when this crawl's sitemap or feed dates it after its last capture.
 
+``max_pages`` caps the distinct article URLs requested in one crawl (a URL listed both on a
+start page and in the sitemap is one); those left out are counted in
+``mirrorwatch/discovery/over_max_pages``. Links are followed from start pages and the listing
+pages they lead to (``max_depth`` hops); from article pages only with ``follow_links`` (the
+default for a source without sitemap or feed, whose articles are found no other way). Every
+request that reaches the downloader is counted as ``mirrorwatch/requests/articles`` or
+``mirrorwatch/requests/other`` (robots.txt, listings, links, and the retries of each).
+
     scrapy crawl article -a source=NAME [-a sources=PATH]
 """
 
@@ -45,8 +53,8 @@ class ArticleSpider(scrapy.Spider):
         self.sources_path = sources
         self.source: Source  # set in from_crawler
         self.plan = CrawlPlan()  # filled by the pipeline when the spider opens
-        self.scheduled: set[str] = set()  # known pages already requested in this crawl
-        self.articles_scheduled = 0
+        self.requested: set[str] = set()  # the article URLs requested in this crawl (max_pages counts them)
+        self.left_out: set[str] = set()  # article URLs not requested: max_pages was reached
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -63,7 +71,12 @@ class ArticleSpider(scrapy.Spider):
         spider._links = LinkExtractor(unique=True)
         spider._allow = [re.compile(p) for p in spider.source.allow]
         spider._deny = [re.compile(p) for p in spider.source.deny]
+        crawler.signals.connect(spider._count_request, signal=scrapy.signals.request_reached_downloader)
         return spider
+
+    def _count_request(self, request: scrapy.Request, spider=None) -> None:
+        kind = "articles" if request.meta.get("article") else "other"
+        self.crawler.stats.inc_value(f"mirrorwatch/requests/{kind}")
 
     # -- what to fetch -----------------------------------------------------
 
@@ -98,20 +111,20 @@ class ArticleSpider(scrapy.Spider):
         url = normalize_url(url)
         known = self.plan.known.get(url)
         if not revisit:
+            if url in self.requested:
+                return None  # listed twice (a start page and the sitemap): one request, one page of max_pages
             if known is not None:
-                if url in self.scheduled or not listed_modified:
-                    return None  # already requested, or left out by the re-check policy
-                if listed_unchanged(listed_modified, known.last_seen_at):
-                    return None
+                if not listed_modified or listed_unchanged(listed_modified, known.last_seen_at):
+                    return None  # left out by the re-check policy
                 # The listing dates a change after the last capture: re-check it now.
                 self.crawler.stats.inc_value("mirrorwatch/recheck/listed_changed")
-            elif self.articles_scheduled >= self.source.max_pages:
-                self.crawler.stats.inc_value("mirrorwatch/discovery/over_max_pages")
+            elif len(self.requested) >= self.source.max_pages:
+                self.left_out.add(url)
+                self.crawler.stats.set_value("mirrorwatch/discovery/over_max_pages", len(self.left_out))
                 return None
-        self.articles_scheduled += 1
+        self.requested.add(url)
         headers = {}
         if known is not None:
-            self.scheduled.add(url)
             if known.etag:
                 headers["If-None-Match"] = known.etag
             if known.last_modified:
@@ -144,12 +157,15 @@ class ArticleSpider(scrapy.Spider):
 
     def parse_page(self, response: Response) -> Iterator[PageFetched | scrapy.Request]:
         # A link that was not an article URL may redirect to one.
-        if response.meta.get("article") or (response.status == 200 and self.is_article(response.url)):
+        article = response.meta.get("article") or (response.status == 200 and self.is_article(response.url))
+        if article:
             self.crawler.stats.inc_value("mirrorwatch/discovery/articles_fetched")
             yield self._fetched(response)
         depth = response.meta.get("depth", 0)
         if response.status != 200 or depth >= self.source.max_depth or not isinstance(response, TextResponse):
             return
+        if article and not self.source.follows_article_links:
+            return  # the sitemap or feed lists the articles; an article's navigation links cost requests
         for link in self._links.extract_links(response):
             request = self._follow(link.url, depth + 1)
             if request is not None:

@@ -10,6 +10,8 @@ extraction worker died".
 
 from __future__ import annotations
 
+import signal
+
 _UNAVAILABLE: str | None = None  # why the extractor could not be loaded in this worker
 
 
@@ -18,8 +20,12 @@ class ExtractorUnavailable(RuntimeError):
 
 
 def start_worker() -> None:
-    """Pool initializer: import the extractor before the first page arrives."""
+    """Pool initializer: import the extractor before the first page arrives.
+
+    A worker ignores SIGINT: a Ctrl-C in the terminal reaches the whole process group, and the
+    crawl, not its workers, decides how to stop (a worker killed mid-page broke the pool)."""
     global _UNAVAILABLE
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         import crawler.extract.extractor  # noqa: F401
     except Exception as exc:  # ImportError above all: the install lacks a dependency

@@ -26,13 +26,14 @@ OUTCOME_CAPTION = "new: new versions · same: unchanged · 304: not modified"
 
 
 def _outcome_table(*leading: str) -> Table:
-    """A table of text columns then outcome counts, narrow enough for 80 columns."""
-    table = Table(caption=OUTCOME_CAPTION, box=box.SIMPLE_HEAD, padding=(0, 1), pad_edge=False,
+    """A table of text columns then outcome counts: no column is dropped or cut at 80 columns
+    (one space between columns; a text column wraps, whole, rather than end in "…")."""
+    table = Table(box=box.SIMPLE_HEAD, padding=0, pad_edge=False, show_edge=False,
                   collapse_padding=True)
     for header in leading:
-        table.add_column(header, no_wrap=True)
+        table.add_column(header, overflow="fold")
     for header in ("pages", "new", "same", "304", "gone", "errors"):  # the columns of COUNT_KEYS
-        table.add_column(header, justify="right", min_width=len(header))
+        table.add_column(header, justify="right", min_width=len(header), no_wrap=True)
     return table
 
 
@@ -42,6 +43,19 @@ def crawl_summary(console: Console, rows: list[dict]) -> None:
         table.add_row(r["source"], r["finish_reason"] or "-",
                       *(str(r[k]) for k in COUNT_KEYS))
     console.print(table)
+    console.print(Text(OUTCOME_CAPTION, style="dim"))  # not the table's caption: a narrow table would wrap it
+    for r in rows:
+        console.print(Text(_discovery_line(r)))
+
+
+def _discovery_line(r: dict) -> str:
+    """What finding the articles cost, and whether ``max_pages`` stopped the discovery."""
+    requests, other = r.get("requests", 0), r.get("other_requests", 0)
+    line = f"{r['source']}: {requests:,} request{'s' if requests != 1 else ''}, {other:,} of them not for articles"
+    if r.get("over_max_pages"):
+        line += (f"; stopped discovering at max_pages: {r['over_max_pages']:,} more article "
+                 f"URL{'s' if r['over_max_pages'] != 1 else ''} not fetched")
+    return line
 
 
 def runs_table(console: Console, rows: list[dict]) -> None:
@@ -53,6 +67,7 @@ def runs_table(console: Console, rows: list[dict]) -> None:
         table.add_row(str(r["id"]), r["source"], r["started_at"][:16].replace("T", " "), r["status"],
                       *(str(r[k]) for k in COUNT_KEYS))
     console.print(table)
+    console.print(Text(OUTCOME_CAPTION, style="dim"))
 
 
 def history_text(console: Console, data: dict) -> None:

@@ -63,6 +63,15 @@ class Archive:
     def finish_run(self, run_id: int, *, reason: str | None, stats: dict) -> None:
         runs.finish_run(self.session, run_id, reason=reason, stats=stats)
 
+    def beat(self, run_id: int) -> None:
+        runs.beat(self.session, run_id)
+
+    def recorded_outcomes(self, run_id: int) -> dict[str, int]:
+        return runs.recorded_outcomes(self.session, run_id)
+
+    def close_stale_runs(self, *, interval: float = runs.HEARTBEAT_INTERVAL) -> list[int]:
+        return runs.close_stale_runs(self.session, interval=interval)
+
     def runs(self, *, source: str | None = None, limit: int = 50) -> list[dict]:
         return runs.runs(self.session, source=source, limit=limit)
 

@@ -4,24 +4,30 @@ The crawl opens its run (:func:`start_run`) and closes it with its stats
 (:func:`finish_run`); the scheduler reads when each source last started
 (:func:`last_run_starts`) and closes the runs of a crawl process that died before
 closing them itself (:func:`close_open_runs`), or its row would stay ``running`` for ever.
+A crawl beats while it lives (:func:`beat`, every ``MIRRORWATCH_HEARTBEAT_INTERVAL``
+seconds); a run still ``running`` whose heartbeat is older than :data:`STALE_AFTER` beats
+belongs to a process that died without a word (SIGKILL, power loss): the next crawl closes
+it as ``failed`` (:func:`close_stale_runs`) and the report's health says so (:func:`stale_since`).
 
 A run's outcome counts come from its stats in one spelling, :data:`COUNT_KEYS`, for every
 command and page that shows them (``crawl`` and ``runs --format json``, ``schedule --once``,
 the report's health, the dashboard); :func:`finish_status` maps Scrapy's finish reason to
-the run's status, and :func:`extraction_problem` says when extraction failed for most pages.
+the run's status, :func:`extraction_problem` says when extraction failed for most pages and
+:func:`no_answer` when the site gave no usable answer at all. ``fetched`` counts the pages
+that got an answer: error captures (time-outs, refused connections) are counted in ``error`` only.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from storage.lookup import source_id
-from storage.models import CrawlRun, Source
+from storage.models import Capture, CrawlRun, Source
 from storage.types import utcnow
 
 OUTCOMES = ("new-version", "unchanged", "not-modified", "gone", "error")
@@ -29,10 +35,51 @@ OUTCOMES = ("new-version", "unchanged", "not-modified", "gone", "error")
 COUNT_KEYS = ("fetched", *(outcome.replace("-", "_") for outcome in OUTCOMES))
 
 
+INTERRUPTED = ("shutdown", "forced shutdown")  # Ctrl-C or SIGTERM; a second Ctrl-C
+HEARTBEAT_INTERVAL = 30.0  # seconds between two beats of a crawl (MIRRORWATCH_HEARTBEAT_INTERVAL)
+STALE_AFTER = 10  # beats missed before a running run counts as dead
+
+# Scrapy's download exceptions (the stats name their classes) in a user's words.
+_NO_ANSWER_WORDS = {"ConnectionRefused": "connection refused", "CannotResolveHost": "host not found",
+                    "DNSLookup": "host not found", "Timeout": "timed out", "DataLoss": "connection lost",
+                    "ConnectionLost": "connection lost", "SSL": "TLS handshake failed", "TLS": "TLS handshake failed",
+                    "DownloadFailed": "connection broke", "UnsupportedURLScheme": "unsupported URL scheme"}
+
+
 def run_counts(stats: Mapping[str, Any]) -> dict[str, int]:
-    """``{"fetched", "new_version", "unchanged", "not_modified", "gone", "error"}`` from a run's stats."""
+    """``{"fetched", "new_version", "unchanged", "not_modified", "gone", "error"}`` from a run's stats;
+    ``fetched`` is the pages answered (every outcome but ``error``)."""
     counts = {o.replace("-", "_"): int(stats.get(f"mirrorwatch/captures/{o}", 0) or 0) for o in OUTCOMES}
-    return {"fetched": sum(counts.values()), **counts}
+    return {"fetched": sum(counts.values()) - counts["error"], **counts}
+
+
+def discovery_counts(stats: Mapping[str, Any]) -> dict[str, int]:
+    """What finding the articles cost: every request made, those that were not article fetches
+    (robots.txt, start pages, sitemaps, feeds, links followed, their retries), and the article
+    URLs left out at ``max_pages``."""
+    return {"requests": int(stats.get("downloader/request_count", 0) or 0),
+            "other_requests": int(stats.get("mirrorwatch/requests/other", 0) or 0),
+            "over_max_pages": int(stats.get("mirrorwatch/discovery/over_max_pages", 0) or 0)}
+
+
+def no_answer(stats: Mapping[str, Any]) -> str | None:
+    """When a run's requests got no answer at all (the site down, its name unknown): one line
+    with the cause and the pages left unchecked, e.g. ``connection refused: 14 pages not checked``."""
+    answered = sum(int(v or 0) for k, v in stats.items() if k.startswith("downloader/response_status_count/")
+                   and int(k.rsplit("/", 1)[1]) < 500)
+    failures = {k.rsplit("/", 1)[1]: int(v or 0) for k, v in stats.items()
+                if k.startswith("downloader/exception_type_count/")}
+    servers = {k.rsplit("/", 1)[1]: int(v or 0) for k, v in stats.items()
+               if k.startswith("downloader/response_status_count/") and int(k.rsplit("/", 1)[1]) >= 500}
+    if answered or not (failures or servers):
+        return None
+    if failures:
+        name = max(failures, key=failures.get).rsplit(".", 1)[-1]
+        cause = next((words for key, words in _NO_ANSWER_WORDS.items() if key in name), name)
+    else:
+        cause = f"HTTP {max(servers, key=servers.get)}"
+    errors = int(stats.get("mirrorwatch/captures/error", 0) or 0)
+    return f"{cause}: {errors} page{'s' if errors != 1 else ''} not checked" if errors else f"{cause}: no page fetched"
 
 
 def extraction_problem(stats: Mapping[str, Any]) -> str | None:
@@ -47,13 +94,15 @@ def extraction_problem(stats: Mapping[str, Any]) -> str | None:
 
 
 def finish_status(reason: str | None) -> str:
-    """A run's status from Scrapy's finish reason: ``finished``, ``interrupted`` (a shutdown) or ``failed``."""
-    return "finished" if reason == "finished" else ("interrupted" if reason == "shutdown" else "failed")
+    """A run's status from Scrapy's finish reason: ``finished``, ``interrupted`` (a shutdown, forced
+    or not) or ``failed``."""
+    return "finished" if reason == "finished" else ("interrupted" if reason in INTERRUPTED else "failed")
 
 
 def start_run(session: sessionmaker[Session], source: str) -> int:
     with session.begin() as s:
-        run = CrawlRun(source_id=source_id(s, source), started_at=utcnow(), status="running")
+        now = utcnow()
+        run = CrawlRun(source_id=source_id(s, source), started_at=now, heartbeat_at=now, status="running")
         s.add(run)
         s.flush()
         return run.id
@@ -64,6 +113,48 @@ def finish_run(session: sessionmaker[Session], run_id: int, *, reason: str | Non
         run = s.get(CrawlRun, run_id)
         run.finished_at, run.status, run.finish_reason = utcnow(), finish_status(reason), reason
         run.stats = {k: _jsonable(v) for k, v in sorted(stats.items())}
+
+
+def beat(session: sessionmaker[Session], run_id: int) -> None:
+    """The run's crawl is alive now."""
+    with session.begin() as s:
+        s.execute(update(CrawlRun).where(CrawlRun.id == run_id, CrawlRun.status == "running")
+                  .values(heartbeat_at=utcnow()))
+
+
+def stale_since(run: CrawlRun, now: datetime, interval: float = HEARTBEAT_INTERVAL) -> datetime | None:
+    """When a ``running`` run last showed life, if that is more than ``STALE_AFTER`` beats ago
+    (its process died); None for a live or closed run, and for a run from before heartbeats
+    (the dashboard's "still running after 6 hours" rule judges those)."""
+    last = run.heartbeat_at
+    if run.status != "running" or last is None or now - last <= timedelta(seconds=interval * STALE_AFTER):
+        return None
+    return last
+
+
+def died_reason(last: datetime) -> str:
+    return f"process died (no heartbeat since {last.strftime('%Y-%m-%d %H:%M:%S')} UTC)"
+
+
+def close_stale_runs(session: sessionmaker[Session], *, interval: float = HEARTBEAT_INTERVAL) -> list[int]:
+    """Close as ``failed`` the runs still ``running`` whose crawl stopped beating; their ids."""
+    now = utcnow()
+    closed = []
+    with session.begin() as s:
+        for run in s.scalars(select(CrawlRun).where(CrawlRun.status == "running")):
+            if (last := stale_since(run, now, interval)) is not None:
+                run.status, run.finished_at = "failed", now
+                run.finish_reason = died_reason(last)[:100]
+                closed.append(run.id)
+    return closed
+
+
+def recorded_outcomes(session: sessionmaker[Session], run_id: int) -> dict[str, int]:
+    """How many captures of each outcome the run stored (what its stats should say)."""
+    with session() as s:
+        rows = s.execute(select(Capture.outcome, func.count()).where(Capture.run_id == run_id)
+                         .group_by(Capture.outcome)).all()
+    return {outcome: n for outcome, n in rows}
 
 
 def runs(session: sessionmaker[Session], *, source: str | None = None, limit: int = 50) -> list[dict]:
@@ -82,6 +173,7 @@ def run_row(run: CrawlRun) -> dict:
     return {"id": run.id, "started_at": run.started_at.isoformat(),
             "finished_at": run.finished_at.isoformat() if run.finished_at else None,
             "status": run.status, "finish_reason": run.finish_reason, **run_counts(stats),
+            "heartbeat_at": run.heartbeat_at.isoformat() if run.heartbeat_at else None, **discovery_counts(stats),
             "extractions": int(stats.get("mirrorwatch/extract/calls", 0)),
             "partial_refetched": int(stats.get("mirrorwatch/fetch/partial_refetched", 0))}
 

@@ -2,14 +2,16 @@
 
 The monitoring report (``storage.reports.monitor``) and the dashboard's overview
 (``storage.reports.overview``) apply these rules to a source's last run: failed or
-interrupted, fetched nothing (unless it was a quiet scheduled run), mostly errors, extraction
-failing for most pages (a broken install: the warning names the cause).
+interrupted, no answer from the site at all (the cause named), fetched nothing (unless it was a
+quiet scheduled run), mostly errors, extraction failing for most pages (a broken install: the
+warning names the cause), and a run still ``running`` whose process stopped beating (it died).
 """
 
 from __future__ import annotations
 
-from storage.archive.runs import extraction_problem, run_row
+from storage.archive.runs import died_reason, extraction_problem, no_answer, run_row, stale_since
 from storage.models import CrawlRun
+from storage.types import utcnow
 
 __all__ = ["run_row", "run_warnings"]
 
@@ -20,12 +22,16 @@ def run_warnings(run: CrawlRun) -> list[str]:
     warnings = []
     if run.status in ("failed", "interrupted"):
         warnings.append(f"the last crawl {run.status} ({run.finish_reason or 'no reason given'})")
-    if run.status == "running":  # its figures are not in yet
+    if run.status == "running":  # its figures are not in yet, unless its process died
+        if (last := stale_since(run, utcnow())) is not None:
+            warnings.append(f"the last crawl's {died_reason(last)}")
         return warnings
-    if summary["fetched"] == 0 and not _quiet(run):
+    if problem := no_answer(run.stats or {}):
+        warnings.append(f"the last crawl got no answer from the site ({problem})")
+    elif summary["fetched"] == 0 and not _quiet(run):
         warnings.append("the last crawl fetched no pages")
-    elif summary["error"] * 2 > summary["fetched"]:
-        warnings.append(f"the last crawl had {summary['error']} errors in {summary['fetched']} fetches")
+    elif summary["error"] * 2 > (tried := summary["fetched"] + summary["error"]):
+        warnings.append(f"the last crawl had {summary['error']} errors in {tried} fetches")
     if problem := extraction_problem(run.stats or {}):
         warnings.append(f"the last crawl's {problem}")
     return warnings

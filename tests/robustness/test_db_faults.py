@@ -141,7 +141,7 @@ def test_a_full_disk_stops_the_crawl_in_one_line_and_the_next_crawl_recovers(sit
     assert full.returncode == 1
     assert "Traceback" not in full.stderr, full.stderr[-3000:]
     (line,) = [l for l in error_lines(full.stderr) if "database" in l]
-    assert line.startswith("ERROR crawler.crawl.pipeline: stopping the crawl of test: the database is full")
+    assert line.startswith("Error: test: the crawl stopped: the database is full")  # Scrapy's log: in the file
     assert consistency_problems(ws.db) == []
     with sqlite3.connect(ws.db) as conn:
         stored = conn.execute("select count(*) from version").fetchone()[0]
@@ -231,7 +231,7 @@ def test_an_unreachable_postgresql_database_stops_the_crawl_and_the_next_recover
     assert crawl.returncode == 1
     assert "Traceback" not in err
     (line,) = [l for l in error_lines(err) if "database" in l]
-    assert line.startswith("ERROR crawler.crawl.pipeline: stopping the crawl of test: lost the connection to the database")
+    assert line.startswith("Error: test: the crawl stopped: lost the connection to the database")
     name = pg_url.rsplit("/", 1)[1]
     admin = create_engine(pg_url.rsplit("/", 1)[0] + "/postgres", isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:

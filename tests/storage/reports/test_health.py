@@ -33,3 +33,27 @@ def test_extraction_failing_for_most_pages_is_a_warning_naming_its_cause():
     odd = {**stats, "mirrorwatch/captures/error": 1, "mirrorwatch/captures/new-version": 9,
            "mirrorwatch/extract/calls": 10, "mirrorwatch/extract/failed": 1}
     assert run_warnings(CrawlRun(id=2, started_at=START, status="finished", finish_reason="finished", stats=odd)) == []
+
+
+def test_a_running_run_whose_process_died_is_a_warning_not_ok():
+    from datetime import timedelta
+
+    from storage.models import CrawlRun
+    from storage.reports.health import run_warnings
+    from storage.types import utcnow
+
+    beat = utcnow().replace(microsecond=0) - timedelta(minutes=20)
+    dead = CrawlRun(id=1, started_at=beat, heartbeat_at=beat, status="running", stats=None)
+    assert run_warnings(dead) == [f"the last crawl's process died (no heartbeat since {beat:%Y-%m-%d %H:%M:%S} UTC)"]
+    alive = CrawlRun(id=2, started_at=beat, heartbeat_at=utcnow(), status="running", stats=None)
+    assert run_warnings(alive) == []
+
+
+def test_a_site_that_gave_no_answer_is_named_in_the_warning():
+    from storage.models import CrawlRun
+    from storage.reports.health import run_warnings
+
+    stats = {"downloader/exception_type_count/scrapy.exceptions.DownloadConnectionRefusedError": 9,
+             "mirrorwatch/captures/error": 3}
+    down = CrawlRun(id=1, started_at=START, status="finished", finish_reason="finished", stats=stats)
+    assert run_warnings(down) == ["the last crawl got no answer from the site (connection refused: 3 pages not checked)"]
