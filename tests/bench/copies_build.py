@@ -174,7 +174,7 @@ def changes(a: Article, rng: random.Random) -> dict[str, tuple[str, list[str], s
     head = rng.randint(max(2, n // 5), max(2, n // 2))
     mid = rng.randint(n // 4, n // 2)
     cut = body[text[head]].split()
-    edits_few = set(rng.sample(text, k=min(2, n)))
+    edits_few = set(rng.sample(long_ones, k=min(2, len(long_ones))))
     edited_few = [edit_words(p, rng, 3) if i in edits_few else p for i, p in enumerate(body)]
     edited_all = [p if i in heads else edit_words(p, rng, max(3, len(p.split()) // 6)) for i, p in enumerate(body)]
     merged = [plain[i] + " " + plain[i + 1] if i + 1 < n else plain[i] for i in range(0, n, 2)]
@@ -204,13 +204,13 @@ KINDS = list(changes(Article("", "", b"", "", tuple(f"p {i} one two. Three four.
 
 
 def build(articles: list[Article], rng: random.Random, per_kind: int, usable=lambda a: True) -> list[Case]:
-    """``per_kind`` pairs of each kind of change, then negatives (twice as many of each sort).
+    """``per_kind`` pairs of each kind of change, then negatives (four times as many of each sort).
 
     ``usable``: whether an original's extraction holds its article (the benchmark measures
     relations, not extraction: an original whose article the extractor misses is left out)."""
     pool = list(articles)
     rng.shuffle(pool)
-    pool = _usable(pool, usable, per_kind * (len(KINDS) + 4))
+    pool = _usable(pool, usable, per_kind * (len(KINDS) + 8))
     cases: list[Case] = []
     for n in range(per_kind):
         for k, kind in enumerate(KINDS):
@@ -225,10 +225,10 @@ def build(articles: list[Article], rng: random.Random, per_kind: int, usable=lam
             cases.append(Case(kind, expect, a, render(template, site, title, paragraphs, heads), title,
                               attribution=kind.startswith("whole + attribution")))
     used = len(cases)
-    for n in range(per_kind * 2):  # two real pages of different sites
+    for n in range(per_kind * 4):  # two real pages of different sites
         a, b = pool[(used + 2 * n) % len(pool)], pool[(used + 2 * n + 1) % len(pool)]
         cases.append(Case("negative: unrelated real pages", None, a, b.html.decode("utf-8", "replace"), b.title))
-    for n in range(per_kind * 2):  # one blog theme, two articles: only the template is shared
+    for n in range(per_kind * 4):  # one blog theme, two articles: only the template is shared
         a, b = rng.sample(pool, 2)
         template, site = rng.choice(list(TEMPLATES)), rng.choice(SITES)
         a_title, b_title = a.title or "Post", b.title or "Another post"
