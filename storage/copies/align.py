@@ -98,10 +98,15 @@ def align(original: Sequence[str], copy: Sequence[str], *,
                   for k, r in enumerate(rows) if r.status in ("same", "cosmetic", "edited"))
     kept = relation.body(o_sizes, Counter(o_par[i] for i in links.values()), c_sizes, c_matched,
                          set(original_boilerplate), set(copy_boilerplate),
-                         list(edits.values()), in_rows)
+                         [e for k, e in edits.items() if not _heading(rows[k].original)], in_rows)
     return Alignment(tuple(rows), round(coverage, 4), round(precision, 4), matched,
                      relation.relation(kept, summary.keys() - {"boilerplate"}), dict(sorted(summary.items())),
                      round(kept.coverage, 4), round(kept.precision, 4))
+
+
+def _heading(text: str) -> bool:
+    """A title or subheading: a short line that is no sentence (a retitled copy is no edit)."""
+    return len(tokens(text)) < relation.MINOR_TOKENS and not re.search(r"[.!?:;\"\u201d]\W*$", text)
 
 
 def _edit(row: Row) -> tuple[int, int]:

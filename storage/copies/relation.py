@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 MINOR_TOKENS = 20  # tokens: a shorter line a side drops or adds is furniture
 MINOR_SHARE = 0.5  # ... unless such lines are more than this share of the text
-KEEPS = 0.97  # share of the body a copy keeps to carry the whole article
+KEEPS = 0.96  # share of the body a copy keeps to carry the whole article
 EDGE = 0.12  # ... not counting at most this share of it left out at its edges
 WHOLE_PARAGRAPH = 0.9  # share of a paragraph kept for the copy to keep it whole
 CUT = 0.6  # ... and below which a copy that ends there is cut short (truncated)
