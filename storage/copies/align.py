@@ -98,10 +98,23 @@ def align(original: Sequence[str], copy: Sequence[str], *,
                   for k, r in enumerate(rows) if r.status in ("same", "cosmetic", "edited"))
     kept = relation.body(o_sizes, Counter(o_par[i] for i in links.values()), c_sizes, c_matched,
                          set(original_boilerplate), set(copy_boilerplate),
-                         [e for k, e in edits.items() if not _heading(rows[k].original)], in_rows)
+                         [e for k, e in edits.items() if not _heading(rows[k].original)] + _rewritten(rows), in_rows)
     return Alignment(tuple(rows), round(coverage, 4), round(precision, 4), matched,
                      relation.relation(kept, summary.keys() - {"boilerplate"}), dict(sorted(summary.items())),
                      round(kept.coverage, 4), round(kept.precision, 4))
+
+
+def _rewritten(rows: Sequence[Row]) -> list[tuple[int, int]]:
+    """An original sentence omitted where the copy adds one sharing half its words: a short
+    paragraph with words replaced, too changed for runs of MIN_RUN tokens to pair it."""
+    out = []
+    for a, b in zip(rows, rows[1:]):
+        if {a.status, b.status} == {"omitted", "added"}:
+            o_text, c_text = (a.original or b.original), (a.copy or b.copy)
+            o, c = Counter(tokens(o_text)), Counter(tokens(c_text))
+            if not _heading(o_text) and sum((o & c).values()) >= 0.5 * min(sum(o.values()), sum(c.values())):
+                out.append((sum((o - c).values()), sum((c - o).values())))
+    return out
 
 
 def _heading(text: str) -> bool:
