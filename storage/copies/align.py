@@ -98,21 +98,24 @@ def align(original: Sequence[str], copy: Sequence[str], *,
                   for k, r in enumerate(rows) if r.status in ("same", "cosmetic", "edited"))
     kept = relation.body(o_sizes, Counter(o_par[i] for i in links.values()), c_sizes, c_matched,
                          set(original_boilerplate), set(copy_boilerplate),
-                         [e for k, e in edits.items() if not _heading(rows[k].original)] + _rewritten(rows), in_rows)
+                         _edits(rows, edits), in_rows)
     return Alignment(tuple(rows), round(coverage, 4), round(precision, 4), matched,
                      relation.relation(kept, summary.keys() - {"boilerplate"}), dict(sorted(summary.items())),
                      round(kept.coverage, 4), round(kept.precision, 4))
 
 
-def _rewritten(rows: Sequence[Row]) -> list[tuple[int, int]]:
-    """An original sentence omitted where the copy adds one sharing half its words: a short
-    paragraph with words replaced, too changed for runs of MIN_RUN tokens to pair it."""
-    out = []
-    for a, b in zip(rows, rows[1:]):
-        if {a.status, b.status} == {"omitted", "added"}:
-            o_text, c_text = (a.original or b.original), (a.copy or b.copy)
-            o, c = Counter(tokens(o_text)), Counter(tokens(c_text))
-            if not _heading(o_text) and sum((o & c).values()) >= 0.5 * min(sum(o.values()), sum(c.values())):
+def _edits(rows: Sequence[Row], edits: dict[int, tuple[int, int]]) -> list[tuple[int, int]]:
+    """(removed, added) tokens of the rows with words changed, but a retitled title: the first
+    line of either side, when it is a line that is no sentence."""
+    titles = {next((k for k, r in enumerate(rows) if getattr(r, side) is not None and r.status != "boilerplate"), -1)
+              for side in ("original", "copy")}
+    out = [e for k, e in edits.items() if not (k in titles and _heading(rows[k].original))]
+    # An original sentence omitted where the copy adds one sharing half its words: a short
+    # paragraph with words replaced, too changed for runs of MIN_RUN tokens to pair it.
+    for k, (a, b) in enumerate(zip(rows, rows[1:])):
+        if {a.status, b.status} == {"omitted", "added"} and not ({k, k + 1} & titles and _heading(a.original or b.original)):
+            o, c = Counter(tokens(a.original or b.original)), Counter(tokens(a.copy or b.copy))
+            if sum((o & c).values()) >= 0.5 * min(sum(o.values()), sum(c.values())):
                 out.append((sum((o - c).values()), sum((c - o).values())))
     return out
 
