@@ -126,13 +126,18 @@ def _heading(text: str) -> bool:
 
 
 def _edit(row: Row) -> tuple[int, int]:
-    """Tokens an edited row removes and adds: words run together or apart, or moved, are no edit."""
+    """Tokens an edited row removes and adds: words run together or apart, moved, or cut, are no edit."""
     removed = [t for sign, text in row.words if sign == "-" for t in tokens(text)]
     added = [t for sign, text in row.words if sign == "+" for t in tokens(text)]
     if "".join(removed) == "".join(added):
         return 0, 0
     r, a = Counter(removed), Counter(added)
-    return sum((r - a).values()), sum((a - r).values())
+    gone, new = list((r - a).elements()), list((a - r).elements())
+    for word in list(gone):  # a word that markup cut (a drop cap: "D" + "uring") is no edit
+        if part := next((w for w in new if word in w or w in word), None):
+            gone.remove(word)
+            new.remove(part)
+    return len(gone), len(new)
 
 
 def _size(paragraphs: Sequence[str], index: int) -> int:

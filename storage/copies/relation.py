@@ -4,18 +4,19 @@ A republisher copies the article as a person reads it; the original's extraction
 its page's furniture. So what decides the relation is what the copy keeps and drops of the
 original's *body*:
 
-* a short paragraph (under ``MINOR_TOKENS``: a subheading, a caption, "Read the full article",
-  "Subscribe") left out by one side or added by the other is furniture, not a part of the
-  article, unless such lines make up more than ``MINOR_SHARE`` of the text (a text of short
-  paragraphs: then they are the text);
+* a run of short paragraphs only (under ``MINOR_TOKENS``: subheadings, captions, list items,
+  "Read the full article", "Subscribe") that one side leaves out or the other adds is furniture,
+  not a part of the article, unless such runs make up more than ``MINOR_SHARE`` of the text (a
+  text of short paragraphs: then they are the text); a run with a longer paragraph counts whole;
 * merged or split paragraphs and typography are no change at all (the alignment pairs them);
 * ``excerpt``: the copy leaves out more than ``1 - KEEPS`` of the body (a head, a middle, a
   tail, all but a few paragraphs: up to ``EDGE`` of it at its edges in whole paragraphs can be
   the original page's furniture), or stops inside a paragraph, and adds little;
-* ``edited``: words of the body replaced (``EDITED_TOKENS`` and more; a retitled heading or
-  title, a short line, is no edit) or, with part of the body left out, paragraphs rewritten
+* ``edited``: words of the body replaced (``EDITED_TOKENS`` and more; a retitled title, the
+  first line of either side when it is no sentence, is no edit) or, with part of the body left out, paragraphs rewritten
   or more text of the copy's own than of the original's;
-* ``extended``: the whole body plus paragraphs of the copy's own (an editor's note, a closing line);
+* ``extended``: the whole body plus paragraphs of the copy's own (an editor's note, a closing
+  line), ``EXTENDED_SHARE`` of the body at least;
 * ``identical``: the whole text as it is; ``cosmetic``: the whole body, with differences a
   reader does not see (short lines left out or added among them).
 
@@ -33,6 +34,7 @@ KEEPS = 0.96  # share of the body a copy keeps to carry the whole article
 EDGE = 0.12  # ... not counting at most this share of it left out at its edges
 WHOLE_PARAGRAPH = 0.9  # share of a paragraph kept for the copy to keep it whole
 CUT = 0.6  # ... and below which a copy that ends there is cut short (truncated)
+EXTENDED_SHARE = 0.02  # share of the body a whole copy adds of its own to be extended
 EDITED_TOKENS = 1  # words replaced in the body from which a copy is edited
 EDITED_SHARE = 0.03  # ... and, with part of the body left out, the share of rewrites
 ADDED_SHARE = 0.5  # share of its own text above which a partial copy is no excerpt but a new text
@@ -131,7 +133,7 @@ def relation(b: Body, statuses: Collection[str]) -> str:
     if b.whole:
         if b.replaced >= EDITED_TOKENS:
             return "edited"
-        if b.added >= MINOR_TOKENS:
+        if b.added >= max(MINOR_TOKENS, EXTENDED_SHARE * b.body):
             return "extended"
         if set(statuses) <= {"same"}:
             return "identical"
