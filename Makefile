@@ -35,6 +35,8 @@ bench: $(STAMP)
 	$(PY) -m tests.bench.suite $(BENCH_ARGS)
 	@echo "== copy detection quality (generated pairs through the archive) =="
 	$(PY) -m tests.bench.copies_eval
+	@echo "== copy relations on real pages (copies made under foreign blog templates, through the archive) =="
+	$(PY) -m tests.bench.copies_real
 	@echo "== change classes on generated edits of real articles =="
 	$(PY) -m tests.bench.changes_eval
 	@echo "== corpus export memory (JSONL of 1,000 and 10,000 versions) =="

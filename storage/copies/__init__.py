@@ -3,10 +3,12 @@
 A new version flows through these modules, in order:
 
 1. ``fingerprints``  its paragraphs → sampled word-shingle hashes (minus the source's boilerplate);
-2. ``boilerplate``   its paragraphs noted per source; lines that recur on many pages are left out;
+2. ``boilerplate``   its paragraphs noted per source; lines that recur on many pages of a source,
+                     or short lines on many sources, are left out;
 3. ``index``         the hashes written to the fingerprint index (prebuilt Core statements);
 4. ``match``         candidates on other sources sharing rare hashes, each verified by ...
-5. ``align``         ... a paragraph alignment: coverage, precision, relation;
+5. ``align``         ... a paragraph alignment: coverage, precision, and the relation that
+   ``relation``      decides on the article's body (what the copy keeps, replaces and adds);
 6. ``original``      which side of a pair is the original, and the rule that decided;
 7. ``match``         the copy link stored, updated or removed.
 

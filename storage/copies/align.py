@@ -9,8 +9,9 @@ phrases, a shared quotation's fragments) do not count.
 Paragraph statuses: ``same`` (identical text), ``cosmetic`` (differs only in
 typography, white space or paragraph breaks), ``edited`` (with a word diff),
 ``omitted`` (original only), ``added`` (copy only), ``boilerplate`` (a paragraph
-learned as site furniture, on either side). Relations: ``identical``,
-``cosmetic``, ``excerpt``, ``edited``, ``extended``.
+learned as site furniture, on either side). The relation (``identical``,
+``cosmetic``, ``excerpt``, ``edited``, ``extended``) is decided on the article's body by
+``storage.copies.relation``.
 """
 
 from __future__ import annotations
@@ -22,12 +23,11 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from functools import lru_cache
 
+from storage.copies import relation
 from storage.text.normalize import normalize_text
 
 MIN_RUN = 6  # tokens: shorter common runs are coincidence
 SHORT_PARAGRAPH = 20  # tokens: below this, a paragraph (title, heading) may well recur in one text
-FULL = 0.98  # coverage and precision above which nothing is missing or added
-MOSTLY = 0.9
 # A pair of texts is a copy when they share at least LINK_MIN_TOKENS tokens in
 # runs and either side is substantially made of the other.
 LINK_MIN_TOKENS = 25
@@ -60,6 +60,8 @@ class Alignment:
     matched_tokens: int
     relation: str
     summary: dict[str, int] = field(default_factory=dict)
+    body_coverage: float = 0.0  # coverage and precision on the article's body (storage.copies.relation)
+    body_precision: float = 0.0
 
     @property
     def is_copy(self) -> bool:
@@ -89,8 +91,53 @@ def align(original: Sequence[str], copy: Sequence[str], *,
     coverage = matched / o_total if o_total else 0.0
     precision = matched / c_total if c_total else 0.0
     summary = Counter(r.status for r in rows)
+    o_sizes = [_size(original, i) for i in range(len(original))]
+    c_sizes = [_size(copy, j) for j in range(len(copy))]
+    edits = {k: _edit(r) for k, r in enumerate(rows) if r.words}
+    in_rows = sum(len(tokens(r.original)) - max(0, edits[k][0] - edits[k][1]) if k in edits else len(tokens(r.original))
+                  for k, r in enumerate(rows) if r.status in ("same", "cosmetic", "edited"))
+    kept = relation.body(o_sizes, Counter(o_par[i] for i in links.values()), c_sizes, c_matched,
+                         set(original_boilerplate), set(copy_boilerplate),
+                         _edits(rows, edits), in_rows)
     return Alignment(tuple(rows), round(coverage, 4), round(precision, 4), matched,
-                     _relation(coverage, precision, summary), dict(sorted(summary.items())))
+                     relation.relation(kept, summary.keys() - {"boilerplate"}), dict(sorted(summary.items())),
+                     round(kept.coverage, 4), round(kept.precision, 4))
+
+
+def _edits(rows: Sequence[Row], edits: dict[int, tuple[int, int]]) -> list[tuple[int, int]]:
+    """(removed, added) tokens of the rows with words changed, but a retitled title: the first
+    line of either side, when it is a line that is no sentence."""
+    titles = {next((k for k, r in enumerate(rows) if getattr(r, side) is not None and r.status != "boilerplate"), -1)
+              for side in ("original", "copy")}
+    out = [e for k, e in edits.items() if not (k in titles and _heading(rows[k].original))]
+    # An original sentence omitted where the copy adds one sharing half its words: a short
+    # paragraph with words replaced, too changed for runs of MIN_RUN tokens to pair it.
+    for k, (a, b) in enumerate(zip(rows, rows[1:])):
+        if {a.status, b.status} == {"omitted", "added"} and not ({k, k + 1} & titles and _heading(a.original or b.original)):
+            o, c = Counter(tokens(a.original or b.original)), Counter(tokens(a.copy or b.copy))
+            if sum((o & c).values()) >= 0.5 * min(sum(o.values()), sum(c.values())):
+                out.append((sum((o - c).values()), sum((c - o).values())))
+    return out
+
+
+def _heading(text: str) -> bool:
+    """A title or subheading: a short line that is no sentence (a retitled copy is no edit)."""
+    return len(tokens(text)) < relation.MINOR_TOKENS and not re.search(r"[.!?:;\"\u201d]\W*$", text)
+
+
+def _edit(row: Row) -> tuple[int, int]:
+    """Tokens an edited row removes and adds: words run together or apart, moved, or cut, are no edit."""
+    removed = [t for sign, text in row.words if sign == "-" for t in tokens(text)]
+    added = [t for sign, text in row.words if sign == "+" for t in tokens(text)]
+    if "".join(removed) == "".join(added):
+        return 0, 0
+    r, a = Counter(removed), Counter(added)
+    gone, new = list((r - a).elements()), list((a - r).elements())
+    for word in list(gone):  # a word that markup cut (a drop cap: "D" + "uring") is no edit
+        if part := next((w for w in new if word in w or w in word), None):
+            gone.remove(word)
+            new.remove(part)
+    return len(gone), len(new)
 
 
 def _size(paragraphs: Sequence[str], index: int) -> int:
@@ -272,19 +319,3 @@ def word_diff(old: str, new: str) -> tuple[tuple[str, str], ...]:
         if j2 > j1:
             out.append(("+", " ".join(b[j1:j2])))
     return tuple(out)
-
-
-def _relation(coverage: float, precision: float, summary: Counter) -> str:
-    if coverage >= FULL and precision >= FULL:
-        if summary.keys() <= {"same", "boilerplate"}:
-            return "identical"
-        if summary.keys() <= {"same", "cosmetic", "boilerplate"}:
-            return "cosmetic"
-        return "edited"
-    # A copy that adds nothing is an excerpt, one that drops nothing is extended; with
-    # small edits on top, the side within MOSTLY of whole still decides.
-    if precision >= FULL or (precision >= MOSTLY and coverage < MOSTLY):
-        return "excerpt"
-    if coverage >= FULL or (coverage >= MOSTLY and precision < MOSTLY):
-        return "extended"
-    return "edited"

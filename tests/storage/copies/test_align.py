@@ -4,6 +4,7 @@ and properties of the alignment on generated texts (hypothesis)."""
 import re
 
 from storage.copies.align import align
+from storage.copies.relation import MINOR_TOKENS
 from tests.support.databases import shared_path
 from tests.support.records import ARTICLE
 
@@ -63,14 +64,17 @@ VOCABULARY = ("harbour channel dredging vessels tide sediment winter estuary bir
               "repairs library hours garden reopens volunteers railings lighthouse").split()
 
 
-def words(vocabulary=VOCABULARY):
-    return st.lists(st.sampled_from(vocabulary), min_size=8, max_size=22)
+def words(vocabulary=VOCABULARY, min_words=8):
+    return st.lists(st.sampled_from(vocabulary), min_size=min_words, max_size=min_words + 14)
 
 
 @st.composite
-def texts(draw, *, min_size=1, max_size=12, tag="o", vocabulary=VOCABULARY):
-    """Distinct paragraphs, each carrying a marker word (o0, o1 ... / c0, c1 ...) that names it."""
-    bodies = draw(st.lists(words(vocabulary), min_size=min_size, max_size=max_size))
+def texts(draw, *, min_size=1, max_size=12, tag="o", vocabulary=VOCABULARY, min_words=8):
+    """Distinct paragraphs, each carrying a marker word (o0, o1 ... / c0, c1 ...) that names it.
+
+    ``min_words=MINOR_TOKENS``: paragraphs of the article's body, none a line that a copy may
+    drop or add as furniture (``storage.copies.relation``)."""
+    bodies = draw(st.lists(words(vocabulary, min_words), min_size=min_size, max_size=max_size))
     return [f"{tag}{n} " + " ".join(body) for n, body in enumerate(bodies)]
 
 
@@ -138,16 +142,33 @@ def test_typography_only_is_cosmetic(original):
 
 
 @SETTINGS
-@given(texts(min_size=3), st.data())
-def test_a_strict_subset_of_paragraphs_is_an_excerpt(original, data):
-    keep = sorted(data.draw(st.sets(st.integers(0, len(original) - 1), min_size=1, max_size=len(original) - 1)))
+@given(texts(min_size=3, min_words=MINOR_TOKENS), st.data())
+def test_a_copy_that_leaves_out_a_real_part_of_the_body_is_an_excerpt(original, data):
+    # a paragraph inside the article, or a head or tail of more than a quarter of it
+    n = len(original)
+    if data.draw(st.booleans()):
+        dropped = data.draw(st.integers(1, n - 2))
+        keep = [i for i in range(n) if i != dropped]
+    else:
+        size = data.draw(st.integers(1, max(1, (3 * n) // 4 - 1)))
+        start = data.draw(st.sampled_from([0, n - size]))
+        keep = list(range(start, start + size))
     result = align(original, [original[i] for i in keep])
     assert result.relation == "excerpt"
     assert result.precision == 1.0 and result.coverage < 1.0
 
 
 @SETTINGS
-@given(texts(min_size=2), texts(min_size=1, max_size=4, tag="n"))
+@given(texts(min_size=4, min_words=MINOR_TOKENS))
+def test_subheadings_left_out_leave_the_whole_article(original):
+    headed = [p for i, p in enumerate(original) for p in ((f"h{i} Part {i}",) if i else ()) + (p,)]
+    result = align(headed, original)
+    assert result.relation == "cosmetic" and result.body_coverage == 1.0
+    assert result.coverage < 1.0 and result.summary["omitted"] == len(original) - 1
+
+
+@SETTINGS
+@given(texts(min_size=2), texts(min_size=1, max_size=4, tag="n", min_words=MINOR_TOKENS))
 def test_the_whole_text_plus_more_is_extended(original, extra):
     result = align(original, original + extra)
     assert result.relation == "extended"

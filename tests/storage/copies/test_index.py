@@ -33,7 +33,9 @@ def test_stock_phrases_on_more_pages_than_max_df_find_nothing(archive, monkeypat
     )
 
     monkeypatch.setattr(copies, "MAX_DF", 2)
-    stock = "Subscribe to our newsletter to receive the latest harbour news every morning in your inbox."
+    # (a sentence, not a short line: one of those on three sources is boilerplate, see test_boilerplate)
+    stock = ("Subscribe to our newsletter to receive the latest harbour news, the ferry timetables and the "
+             "tide tables every morning in your inbox, free of charge.")
     put(archive, "port-news", f"{ORIGIN}/a.html", ARTICLE + [stock])
     put(archive, "harbour-watch", f"{MIRROR}/copy/", ARTICLE + [stock], minutes=1)
     other = ["The ferry timetable changes on Sunday, with two extra crossings in the evening and an earlier first boat.",

@@ -91,5 +91,9 @@ def test_links_beyond_the_candidate_limit_survive_a_new_version(archive, monkeyp
         put(archive, source, f"http://127.0.0.1:{9002 + n if n == 0 else 9003 + n}/copy/", ARTICLE, minutes=n + 1)
     assert len(archive.copies(f"{ORIGIN}/a.html")) == 3
     monkeypatch.setattr(copies, "MAX_CANDIDATES", 1)
-    put(archive, "port-news", f"{ORIGIN}/a.html", ARTICLE + ["A short update was added at noon today."], minutes=10)
+    # (an update of the article's own, not a short line: the copies now leave out a part of it)
+    update = ("Update at noon: the council will vote on the dredging contract next Thursday, after a public "
+              "hearing in the harbour district where residents, fishermen and shipping lines can put their "
+              "questions to the engineers and to the port's director.")
+    put(archive, "port-news", f"{ORIGIN}/a.html", ARTICLE + [update], minutes=10)
     assert sorted(r["relation"] for r in archive.copies(f"{ORIGIN}/a.html")) == ["excerpt"] * 3
