@@ -82,6 +82,7 @@ feeds = ["{site.url}/feed.xml"]
 allow = ["/articles/"]
 max_depth = {MAX_DEPTH}
 max_pages = {MAX_PAGES}
+follow_links = true  # the traps and the base-href case are links of articles: follow them
 """
     for mode in ("500", "stall"):
         sources += f"""

@@ -87,7 +87,7 @@ def test_an_unreachable_database_password_is_never_printed(ws, command):
     assert SECRET not in result.stdout + result.stderr
     assert result.stderr.strip().splitlines() == [
         next(line for line in result.stderr.splitlines() if line.startswith("Error: "))]
-    assert "postgresql+psycopg://user:***@127.0.0.1:1/x" in result.stderr
+    assert "postgresql://user:***@127.0.0.1:1/x" in result.stderr  # the URL as typed, password hidden
     assert "Traceback" not in result.stderr
 
 
