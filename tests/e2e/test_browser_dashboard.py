@@ -133,11 +133,13 @@ def test_click_from_changes_to_diff_and_from_copies_to_comparison(archive_db, dr
         driver.save_screenshot(str(shots / "page.png"))
         driver.find_element(By.PARTIAL_LINK_TEXT, "linked page").click()
         copy_rows = driver.find_elements(By.CSS_SELECTOR, "#copies tr")[1:]
-        assert len(copy_rows) == 1 and "tram-blog" in copy_rows[0].text and "edited this page (source role)" in copy_rows[0].text
+        # The copy keeps three of the five paragraphs (the tail is left out): an excerpt (issue 15),
+        # though one kept paragraph has words the original has since changed.
+        assert len(copy_rows) == 1 and "tram-blog" in copy_rows[0].text and "excerpt this page (source role)" in copy_rows[0].text
         driver.save_screenshot(str(shots / "copies.png"))
 
         copy_rows[0].find_element(By.CSS_SELECTOR, "a.compare").click()
-        assert driver.find_element(By.TAG_NAME, "h1").text.startswith("edited: Tram news <script>")
+        assert driver.find_element(By.TAG_NAME, "h1").text.startswith("excerpt: Tram news <script>")
         statuses = [e.text.lower() for e in driver.find_elements(By.CSS_SELECTOR, ".row:not(.head) .status")]
         # the same statuses as `mirrorwatch compare`, one row per paragraph of either side
         assert sorted(statuses) == ["added", "added", "edited", "edited", "omitted", "omitted", "omitted", "same"]
