@@ -95,7 +95,7 @@ def block_page(status: int | None, headers: Iterable[tuple[str, str]], body: byt
         name = "block page"
     if name is None:
         return None
-    if status == 200 and len(visible_text(head)) > VISIBLE_MAX_CHARS:
+    if status == 200 and len(visible_text(body or b"")) > VISIBLE_MAX_CHARS:
         return None  # an article with a captcha form, or one that quotes a block page
     if status not in _BLOCK_STATUSES and status != 200:
         return None

@@ -1,6 +1,7 @@
 """Bot walls, block pages, consent and subscription walls and a site's error template met
 by real crawls of a local site: a ``blocked`` capture each, never a version."""
 
+import gzip
 import json
 import sqlite3
 from pathlib import Path
@@ -119,3 +120,19 @@ def test_a_site_answering_its_maintenance_text_everywhere_keeps_its_versions(ws,
                       "blocked by the site: its error template, the same text on 4 pages",
                       "blocked by the site: its error template, the same text on 5 pages",
                       "blocked by the site: its error template, the same text on 6 pages"}
+
+
+@pytest.mark.slow
+def test_real_articles_that_mention_walls_are_stored(ws, site):
+    from tests.crawler.crawl.test_walls import ARTICLES, MENTIONS, mention
+
+    paths = []
+    for i, (path, edit) in enumerate(zip(ARTICLES[:6], [None, None, *MENTIONS])):
+        html = gzip.decompress(path.read_bytes()).decode("utf-8", "replace")
+        paths.append(f"/articles/{i}.html")
+        site.write(paths[-1], html if edit is None else mention(html, edit))
+    site.index(*paths)
+    ws.source(site)
+    result = ws.crawl()
+    assert result["summary"]["blocked"] == 0
+    assert result["summary"]["new_version"] == 6
