@@ -30,7 +30,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.extensions.throttle import AutoThrottle
 from twisted.internet import task
 
-from crawler.crawl.ratelimits import FLOOR, RATE_LIMITED, retry_after
+from crawler.crawl.ratelimits import CRAWL_DELAY, RATE_LIMITED, retry_after
 
 
 class RecheckAutoThrottle(AutoThrottle):
@@ -42,7 +42,7 @@ class RecheckAutoThrottle(AutoThrottle):
             if response.status == 304:
                 response = response.replace(status=200)
             super()._adjust_delay(slot, latency, response)
-        slot.delay = max(slot.delay, getattr(slot, FLOOR, 0.0))  # robots.txt's Crawl-delay
+        slot.delay = max(slot.delay, self.crawler.stats.get_value(CRAWL_DELAY, 0.0))  # robots.txt's Crawl-delay
 
 
 class CollectGarbage:

@@ -10,7 +10,8 @@ it sees each response first):
 * a 403/429/503 that is a bot wall (``crawler.crawl.walls.block_page``) is not retried: a
   challenge answered again is the same challenge;
 * robots.txt's ``Crawl-delay`` for the crawl's User-Agent becomes the host's minimum delay
-  (the downloader slot's delay, which ``RecheckAutoThrottle`` never lowers below it).
+  (the downloader slot's delay, which ``RecheckAutoThrottle`` never lowers below it; Scrapy's
+  ``RANDOMIZE_DOWNLOAD_DELAY`` still varies each wait by ±50%).
 
 Stats: ``mirrorwatch/ratelimit/retry_after`` (retries after a wait),
 ``mirrorwatch/ratelimit/waited_seconds`` (the longest wait asked and honoured),
@@ -35,7 +36,9 @@ from storage.types import utcnow
 log = logging.getLogger(__name__)
 
 RATE_LIMITED = frozenset({429, 503})
-FLOOR = "mirrorwatch_min_delay"  # attribute of a downloader slot: its delay never goes below it
+# The stat that holds robots.txt's Crawl-delay: no slot's delay goes below it (a crawl is of
+# one source, on one host).
+CRAWL_DELAY = "mirrorwatch/ratelimit/crawl_delay"
 DEFAULT_MAX_RETRY_AFTER = 300.0
 
 
@@ -116,8 +119,7 @@ class RetryAfterMiddleware:
         slot = self.crawler.engine.downloader.slots.get(request.meta.get("download_slot"))
         if not delay or slot is None:
             return
-        setattr(slot, FLOOR, float(delay))
+        self.stats.set_value(CRAWL_DELAY, float(delay))
         slot.delay = max(slot.delay, float(delay))
-        self.stats.set_value("mirrorwatch/ratelimit/crawl_delay", float(delay))
         log.info("%s: Crawl-delay %s s", request.url, delay)
 

@@ -40,7 +40,7 @@ class ScriptedSite:
                 answer = (answers.pop(0) if len(answers) > 1 else answers[0]) if answers else Answer(b"", 404)
                 self.send_response(answer.status)
                 for name, value in answer.headers.items():
-                    self.send_header(name, value)
+                    self.send_header(name, value() if callable(value) else value)  # e.g. a date from now
                 self.send_header("Content-Length", str(len(answer.body)))
                 self.end_headers()
                 self.wfile.write(answer.body)
