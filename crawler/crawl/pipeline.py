@@ -18,7 +18,10 @@ says are due, leaving out pages whose sitemap/feed date says they have not
 changed since their last capture.
 
 A fetch that looks partial (``crawler.crawl.partial``) is re-fetched once before it is
-recorded; the second fetch is recorded whatever it brings.
+recorded; the second fetch is recorded whatever it brings. Before that, an extracted text that
+is a wall (``crawler.crawl.walls``: the source's error template, or a few lines of consent,
+login or subscription wall replacing a known article) is recorded as ``blocked`` at once: a
+re-fetch would bring the same wall, and record it as a version.
 
 Stats (persisted with the run): ``mirrorwatch/captures/<outcome>``,
 ``mirrorwatch/extract/calls``, ``mirrorwatch/extract/skipped_same_body``,
