@@ -11,7 +11,8 @@ gone page: the page keeps its last version, see ``storage.archive.write``).
   scripts) are enough on a 403, 429 or 503; on a 200 the page must also have almost no text,
   so an article with a reCAPTCHA comment form, or one that quotes "Access denied", is kept.
 * :func:`replaces_article`: a 200 whose text replaces a known article with a few lines: a
-  consent, login or subscription wall (wall words in a text under half the current one),
+  consent, login or subscription wall (wall words in a text under half the current one and
+  under 1,500 characters),
   or a text a small fraction of the current one that shares little of its words.
 * :class:`ErrorTemplates`: a 200 whose short text is the same across several pages of the
   source in this run ("Service temporarily unavailable"): the site's error template.
@@ -55,12 +56,13 @@ _SPACE = re.compile(r"\s+")
 
 # Words of consent, login and subscription walls, and of error pages.
 _WALL_WORDS = re.compile(
-    r"\b(subscribe|subscription|subscribers?|sign in|log in|login|register|create (?:a|an|your) (?:free )?account"
-    r"|already a (?:subscriber|member)|paywall|premium|continue reading|read the full (?:article|story)"
-    r"|cookies?|consent|accept all|reject all|privacy settings|we value your privacy|partners"
+    r"\b(subscribe|subscription|subscribers?|sign in|log in|login|create (?:a|an|your) (?:free )?account"
+    r"|already a (?:subscriber|member)|paywall|continue reading|read the full (?:article|story)"
+    r"|cookies?|consent|accept all|reject all|privacy settings|we value your privacy"
     r"|unavailable|maintenance|try again later|temporarily|too many requests|access denied|captcha"
     r"|verify you are|are you a robot|enable javascript)\b", re.IGNORECASE)
 WALL_MAX_RATIO = 0.5  # a wall's text is under this share of the current article's
+WALL_MAX_CHARS = 1500  # ... and this long at most (a long text with "sign in" in it is an article)
 STRANGER_MAX_RATIO = 0.25  # ... or under this share, and
 STRANGER_MAX_SHARED = 0.3  # ... with fewer than this share of its words in the current article
 _WORD = re.compile(r"\w{4,}")
@@ -137,7 +139,8 @@ def replaces_article(text: str, current: str) -> str | None:
     if not current or len(text) >= WALL_MAX_RATIO * len(current):
         return None
     share = f"{len(text)} characters where the article has {len(current)}"
-    if words := sorted({m.group(0).lower() for m in _WALL_WORDS.finditer(text)}):
+    words = sorted({m.group(0).lower() for m in _WALL_WORDS.finditer(text)}) if len(text) <= WALL_MAX_CHARS else []
+    if words:
         return f"blocked by the site: a wall replaces the article ({share}; says {', '.join(words[:3])})"
     new_words = {w.lower() for w in _WORD.findall(text)}
     old_words = {w.lower() for w in _WORD.findall(current)}

@@ -82,6 +82,8 @@ def test_a_truncated_article_or_a_long_rewrite_is_not_a_wall():
     assert replaces_article(PARAGRAPHS[0], ARTICLE) is None  # its own first paragraph: a truncation
     assert replaces_article(" ".join(PARAGRAPHS[:2]) + " Subscribers get the newsletter.", " ".join(PARAGRAPHS)) is None
     assert replaces_article("Subscribe now", "") is None  # no known article to replace
+    cut = " ".join(PARAGRAPHS * 4) + " Readers can sign in to comment."  # long: an article, however cut
+    assert replaces_article(cut, cut * 3) is None
 
 
 def test_the_same_short_text_on_three_pages_is_the_error_template():
