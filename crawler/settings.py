@@ -94,6 +94,8 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.crawl.middlewares.SourceHeadersMiddleware": 60,
     # Above RedirectMiddleware (600): sees each 3xx response before it is followed.
     "crawler.crawl.middlewares.RedirectAliasMiddleware": 650,
+    # Above RetryMiddleware (550): Retry-After, Crawl-delay, no retry of a bot wall (crawler/crawl/ratelimits.py).
+    "crawler.crawl.ratelimits.RetryAfterMiddleware": 560,
 }
 ITEM_PIPELINES = {
     "crawler.crawl.pipeline.ArchivePipeline": 300,

@@ -48,6 +48,8 @@ class Source:
     headers: tuple[tuple[str, str], ...] = ()  # extra request headers, (name, value) in file order
     # Follow the links of article pages too (None: only when there is no sitemap or feed to list them).
     follow_links: bool | None = None
+    max_retry_after: float = 300.0  # longest Retry-After waited for (crawler.crawl.ratelimits); longer: an error
+    proxy: str | None = None  # http(s) proxy URL, credentials allowed (never shown: see ``proxy_shown``)
     origin: str = field(init=False)
 
     def __post_init__(self) -> None:
@@ -63,7 +65,8 @@ class Source:
         return {"name": self.name, "role": self.role, "origin": self.origin, "start_urls": list(self.start_urls),
                 "sitemaps": list(self.sitemaps), "feeds": list(self.feeds), "allow": list(self.allow),
                 "deny": list(self.deny), "max_depth": self.max_depth, "max_pages": self.max_pages,
-                "schedule": self.schedule, "user_agent": self.user_agent, "headers": dict(self.headers)}
+                "schedule": self.schedule, "user_agent": self.user_agent, "headers": dict(self.headers),
+                "max_retry_after": self.max_retry_after, "proxy": proxy_shown(self.proxy)}
 
 
 _FIELDS: dict[str, type | tuple[type, ...]] = {
@@ -84,6 +87,8 @@ _FIELDS: dict[str, type | tuple[type, ...]] = {
     "user_agent": str,
     "headers": dict,
     "follow_links": bool,
+    "max_retry_after": (int, float),
+    "proxy": str,
 }
 # Headers the crawl sets itself: the connection, compression, the re-checks' validators.
 _OWN_HEADERS = {"host", "content-length", "connection", "transfer-encoding", "accept-encoding", "if-none-match",
@@ -221,6 +226,7 @@ def _parse(entry: object, where: str) -> Source:
     if user_agent is not None and not (user_agent.strip() and _FIELD_VALUE.match(user_agent)):
         raise fail("user_agent", "must be one line of printable ASCII text")
     headers = tuple(_headers(entry.get("headers", {}), fail))
+    _check_rate_fields(entry, fail)
     return Source(
         name=entry["name"],
         role=entry["role"],
@@ -232,7 +238,29 @@ def _parse(entry: object, where: str) -> Source:
         **limits,
         user_agent=user_agent,
         headers=headers,
+        **{k: entry[k] for k in ("proxy",) if k in entry},
+        **{k: float(entry[k]) for k in ("max_retry_after",) if k in entry},
     )
+
+
+def _check_rate_fields(entry: dict, fail: Callable[[str, str], SourcesError]) -> None:
+    if entry.get("max_retry_after", 0) < 0:
+        raise fail("max_retry_after", "must not be negative")
+    if "proxy" in entry:
+        parts = urlsplit(entry["proxy"])
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise fail("proxy", f"not an http(s) URL: {proxy_shown(entry['proxy'])!r}")
+
+
+def proxy_shown(proxy: str | None) -> str | None:
+    """The proxy URL with its password replaced by ``***``: what may be printed."""
+    if not proxy:
+        return proxy
+    parts = urlsplit(proxy)
+    if parts.password is None:
+        return proxy
+    netloc = f"{parts.username}:***@{parts.netloc.rsplit('@', 1)[1]}"
+    return parts._replace(netloc=netloc).geturl()
 
 
 def _headers(table: dict, fail: Callable[[str, str], SourcesError]) -> Iterator[tuple[str, str]]:

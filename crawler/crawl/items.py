@@ -43,3 +43,4 @@ class PageFetched:
     error: str | None = None
     listed_modified: str | None = None  # sitemap lastmod / feed date that led here
     headers: list[tuple[str, str]] = field(default_factory=list)  # response headers, in order
+    blocked: str | None = None  # why the answer is a wall, not the article (crawler.crawl.walls)

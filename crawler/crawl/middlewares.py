@@ -12,7 +12,13 @@ chain is refused as a ``RedirectLoop`` (an error capture of the first URL).
 
 ``SourceHeadersMiddleware`` sends the source's own ``user_agent`` and ``headers``
 (sources.toml) with every request of its crawl, robots.txt included; it runs before
-RobotsTxtMiddleware (100), so robots.txt rules are matched against that User-Agent.
+RobotsTxtMiddleware (100), so robots.txt rules are matched against that User-Agent. It
+also sends them through the source's ``proxy`` (``request.meta["proxy"]``: Scrapy's
+HttpProxyMiddleware turns the URL's credentials into a ``Proxy-Authorization`` header, so
+they appear in no URL, log line or stat).
+
+``RetryAfterMiddleware`` (``crawler.crawl.ratelimits``) honours 429/503 ``Retry-After`` and
+robots.txt ``Crawl-delay``.
 """
 
 from __future__ import annotations
@@ -87,4 +93,6 @@ class SourceHeadersMiddleware:
                 request.headers.setdefault(b"User-Agent", source.user_agent)
             for name, value in source.headers:
                 request.headers.setdefault(name, value)
+            if source.proxy:
+                request.meta.setdefault("proxy", source.proxy)
         return None

@@ -18,7 +18,10 @@ says are due, leaving out pages whose sitemap/feed date says they have not
 changed since their last capture.
 
 A fetch that looks partial (``crawler.crawl.partial``) is re-fetched once before it is
-recorded; the second fetch is recorded whatever it brings.
+recorded; the second fetch is recorded whatever it brings. Before that, an extracted text that
+is a wall (``crawler.crawl.walls``: the source's error template, or a few lines of consent,
+login or subscription wall replacing a known article) is recorded as ``blocked`` at once: a
+re-fetch would bring the same wall, and record it as a version.
 
 Stats (persisted with the run): ``mirrorwatch/captures/<outcome>``,
 ``mirrorwatch/extract/calls``, ``mirrorwatch/extract/skipped_same_body``,
@@ -58,6 +61,7 @@ from crawler.extract.pool import SHARED, worker_count
 from crawler.extract.worker import ExtractorUnavailable, extract
 from crawler.crawl.items import PageFetched
 from crawler.crawl.partial import PartialCheck
+from crawler.crawl.walls import WALL_MAX_RATIO, ErrorTemplates, replaces_article
 from storage.archive import Archive
 from storage.db import SQLITE_BUSY_TIMEOUT_MS
 from storage.dbfaults import describe
@@ -83,6 +87,7 @@ class ArchivePipeline:
         self.pool: ProcessPoolExecutor | None = None
         self.partial = PartialCheck.from_settings(crawler.settings)
         self.confirming: set[str] = set()  # URLs re-fetched because their first fetch looked partial
+        self.templates = ErrorTemplates()  # short texts seen on several pages: the source's error template
         self.database_error: str | None = None
         self.writer: ThreadPoolExecutor | None = None
         self._closing = None  # the engine's close, once a database failure asked for it
@@ -202,7 +207,10 @@ class ArchivePipeline:
             prior = await self._in_writer(self.archive.prior, item.url, item.body)
             if not prior.same_body:
                 extracted = await self._extract(item)
-                self._confirm_whole(item, extracted, prior.current_chars)
+                if await self._wall(item, extracted, prior.current_chars):
+                    extracted = None
+                else:
+                    self._confirm_whole(item, extracted, prior.current_chars)
             else:
                 self.stats.inc_value("mirrorwatch/extract/skipped_same_body")
         self.confirming.discard(item.url)
@@ -213,6 +221,22 @@ class ArchivePipeline:
         if recorded.outcome == "new-version":
             log.info("%s: version %s", recorded.page_url, recorded.version_number)
         return item
+
+    async def _wall(self, item: PageFetched, extracted, current_chars: int | None) -> bool:
+        """Whether the extracted text is a wall standing in for the article (``crawler.crawl.walls``):
+        the source's error template, or a few lines replacing a known article. Judged before the
+        partial-fetch re-check, which would fetch the wall again and store it."""
+        if extracted is None or item.body is None:
+            return False
+        reason = self.templates.check(item.url, extracted.text)
+        if reason is None and current_chars and len(extracted.text) < WALL_MAX_RATIO * current_chars:
+            current = await self._in_writer(self.archive.current_text, item.url)
+            reason = replaces_article(extracted.text, current or "")
+        if reason is None:
+            return False
+        log.info("%s: %s", item.url, reason)
+        item.blocked, item.body = reason, None
+        return True
 
     def _confirm_whole(self, item: PageFetched, extracted, current_chars: int | None) -> None:
         """Re-fetch a page whose fetch looks partial, once, instead of recording it now."""
@@ -280,4 +304,5 @@ def _fetch(item: PageFetched) -> Fetch:
         error=item.error,
         listed_modified=item.listed_modified,
         headers=tuple((str(k), str(v)) for k, v in item.headers),
+        blocked=item.blocked,
     )

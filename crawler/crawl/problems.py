@@ -83,6 +83,9 @@ def failure_reason(failure, *, max_size: int | None = None) -> str:
     """One line saying why the download failed."""
     message = failure.getErrorMessage().strip()
     response = getattr(failure.value, "response", None)
+    request = getattr(failure, "request", None)
+    if request is not None and (said := request.meta.get("mirrorwatch_error")):  # e.g. a Retry-After over the cap
+        return said
     if failure.check(HttpError) and response is not None:
         location = response.headers.get(b"Location")
         if 300 <= response.status < 400 and location:

@@ -5,14 +5,15 @@ each crawl as a child process and reads this JSON back from its stdout
 (``crawler.monitor.crawl_process``): :func:`as_json` writes it, :func:`from_json` reads it.
 
     {"sources": [{"source", "finish_reason", "status", "fetched", "new_version", "unchanged",
-                  "not_modified", "gone", "error", "requests", "other_requests", "over_max_pages",
+                  "not_modified", "gone", "error", "blocked", "requests", "other_requests", "over_max_pages",
                   "max_pages_reached", "problem"}], "stats": {source: Scrapy stats}}
 
-``fetched`` counts the pages that got an answer (error captures are in ``error`` only);
+``fetched`` counts the pages that got an answer (error captures are in ``error`` only;
+``blocked`` the answers that were a bot wall, a block page or the site's error template);
 ``requests`` every request made, ``other_requests`` those that were not article fetches
 (robots.txt, listings, links followed); ``over_max_pages`` the article URLs left out because
 ``max_pages`` was reached; ``problem`` why the crawl's answers are of no use (the site gave no
-answer, extraction failed for most pages, the database failed), or null.
+answer, every page was blocked, extraction failed for most pages, the database failed), or null.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from storage.archive.runs import discovery_counts, extraction_problem, finish_status, no_answer, run_counts
+from storage.archive.runs import (all_blocked, discovery_counts, extraction_problem, finish_status, no_answer,
+                                  run_counts)
 
 
 @dataclass(frozen=True)
@@ -43,7 +45,7 @@ class CrawlResult:
         """Why the crawl got nothing usable: no answer from the site, extraction broken, the database failed."""
         if database := self.stats.get("mirrorwatch/database_error"):
             return f"the crawl stopped: {database}"
-        return no_answer(self.stats) or extraction_problem(self.stats)
+        return all_blocked(self.stats) or no_answer(self.stats) or extraction_problem(self.stats)
 
     def counts(self) -> dict[str, int]:
         return run_counts(self.stats)

@@ -35,6 +35,7 @@ from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
 from crawler.crawl.items import CrawlPlan, PageFetched
 from crawler.crawl.problems import failure_reason, is_fetch_failure, soft_404
+from crawler.crawl.walls import block_page
 from crawler.extract.decode import not_html
 from crawler.extract.markup import ascii_compatible, canonical_link
 from crawler.sources import Source, load_sources
@@ -227,14 +228,16 @@ class ArticleSpider(scrapy.Spider):
         headers = response.headers
         content_type = _header(headers, b"Content-Type")
         error = None
-        if response.status == 200:  # a PDF sent as text/html, a soft 404
+        blocked = None
+        if response.status == 200:  # a PDF sent as text/html, a soft 404, a challenge page
             error = not_html(content_type, response.body) or soft_404(response)
+            blocked = None if error else block_page(200, header_list(headers), response.body)
         return PageFetched(
             source=self.source.name,
             url=url,
             fetched_at=_now(),
             status=response.status,
-            body=response.body if response.status == 200 and error is None else None,
+            body=response.body if response.status == 200 and error is None and blocked is None else None,
             encoding=getattr(response, "encoding", None),
             content_type=content_type,
             etag=_header(headers, b"ETag"),
@@ -243,6 +246,7 @@ class ArticleSpider(scrapy.Spider):
             error=error,
             listed_modified=response.meta.get("listed_modified"),
             headers=header_list(headers),
+            blocked=blocked,
         )
 
     def on_error(self, failure) -> Iterator[PageFetched]:
@@ -263,6 +267,8 @@ class ArticleSpider(scrapy.Spider):
             status=response.status if response is not None else None,
             error=failure_reason(failure, max_size=self.crawler.settings.getint("DOWNLOAD_MAXSIZE"))[:1000],
             headers=header_list(response.headers) if response is not None else [],
+            blocked=block_page(response.status, header_list(response.headers), response.body)
+            if response is not None else None,
         )
 
 

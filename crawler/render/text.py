@@ -16,13 +16,15 @@ from rich.table import Table
 from rich.text import Text
 
 from crawler.render.lines import hang, print_url
-from storage.archive.runs import COUNT_KEYS
+from storage.archive.runs import COUNT_KEYS, blocked_words
 from storage.reports.diff import CONTEXT, collapsed
 from storage.reports.snippets import marked
 from storage.text.diff import ChangeSummary
 
 
 OUTCOME_CAPTION = "new: new versions · same: unchanged · 304: not modified"
+# The table's count columns; ``blocked`` is a line under the table (a column would not fit 80 columns).
+TABLE_KEYS = tuple(key for key in COUNT_KEYS if key != "blocked")
 
 
 def _outcome_table(*leading: str) -> Table:
@@ -32,7 +34,7 @@ def _outcome_table(*leading: str) -> Table:
                   collapse_padding=True)
     for header in leading:
         table.add_column(header, overflow="fold")
-    for header in ("pages", "new", "same", "304", "gone", "errors"):  # the columns of COUNT_KEYS
+    for header in ("pages", "new", "same", "304", "gone", "errors"):  # the columns of TABLE_KEYS
         table.add_column(header, justify="right", min_width=len(header), no_wrap=True)
     return table
 
@@ -41,11 +43,13 @@ def crawl_summary(console: Console, rows: list[dict]) -> None:
     table = _outcome_table("source", "finish")
     for r in rows:
         table.add_row(r["source"], r["finish_reason"] or "-",
-                      *(str(r[k]) for k in COUNT_KEYS))
+                      *(str(r[k]) for k in TABLE_KEYS))
     console.print(table)
     console.print(Text(OUTCOME_CAPTION, style="dim"))  # not the table's caption: a narrow table would wrap it
     for r in rows:
         console.print(Text(_discovery_line(r)))
+        if r.get("blocked"):
+            console.print(Text(f"{r['source']}: {blocked_words(r['blocked'])}"))
 
 
 def _discovery_line(r: dict) -> str:
@@ -65,9 +69,12 @@ def runs_table(console: Console, rows: list[dict]) -> None:
     table = _outcome_table("run", "source", "started (UTC)", "status")
     for r in rows:
         table.add_row(str(r["id"]), r["source"], r["started_at"][:16].replace("T", " "), r["status"],
-                      *(str(r[k]) for k in COUNT_KEYS))
+                      *(str(r[k]) for k in TABLE_KEYS))
     console.print(table)
     console.print(Text(OUTCOME_CAPTION, style="dim"))
+    for r in rows:
+        if r.get("blocked"):
+            console.print(Text(f"run {r['id']} ({r['source']}): {blocked_words(r['blocked'])}"))
 
 
 def history_text(console: Console, data: dict) -> None:

@@ -93,6 +93,9 @@ class Archive:
     def prior(self, url: str, body: bytes) -> Prior:
         return self.writer.prior(url, body)
 
+    def current_text(self, url: str) -> str | None:
+        return self.writer.current_text(url)
+
     def record(self, fetch: Fetch, extracted: Extracted | None = None, *, run_id: int | None = None,
                recheck: RecheckLimits = RecheckLimits()) -> Recorded:
         return self.writer.record(fetch, extracted, run_id=run_id, recheck=recheck)

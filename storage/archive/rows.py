@@ -23,6 +23,7 @@ _CURRENT = _version.page_id == bindparam("page_id"), is_current(Version.__table_
 _CURRENT_ROW = select(_version.id, _version.number, _version.text_sha256, _version.title,
                       _version.published).where(*_CURRENT)
 _CURRENT_CHARS = select(func.length(_version.text)).where(*_CURRENT)
+_CURRENT_TEXT = select(_version.text).where(*_CURRENT)
 
 PageRow = Row  # (id, url, body_sha256, first_seen_at) of a stored page
 CurrentRow = Row  # (id, number, text_sha256, title, published) of a page's current version
@@ -41,3 +42,7 @@ def current_row(s: Session, page_id: int) -> CurrentRow | None:
 def current_chars(s: Session, page_id: int) -> int | None:
     """The length of the page's current text; None while it has no version."""
     return s.connection().scalar(_CURRENT_CHARS, {"page_id": page_id})
+
+
+def current_text(s: Session, page_id: int) -> str | None:
+    return s.connection().scalar(_CURRENT_TEXT, {"page_id": page_id})

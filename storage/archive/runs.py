@@ -11,7 +11,9 @@ it as ``failed`` (:func:`close_stale_runs`) and the report's health says so (:fu
 
 A run's outcome counts come from its stats in one spelling, :data:`COUNT_KEYS`, for every
 command and page that shows them (``crawl`` and ``runs --format json``, ``schedule --once``,
-the report's health, the dashboard); :func:`finish_status` maps Scrapy's finish reason to
+the report's health, the dashboard; ``blocked`` is the pages the site answered with a bot
+wall, a block page or its error template, :func:`all_blocked` when that was every page);
+:func:`finish_status` maps Scrapy's finish reason to
 the run's status, :func:`extraction_problem` says when extraction failed for most pages and
 :func:`no_answer` when the site gave no usable answer at all. ``fetched`` counts the pages
 that got an answer: error captures (time-outs, refused connections) are counted in ``error`` only.
@@ -30,7 +32,7 @@ from storage.lookup import source_id
 from storage.models import Capture, CrawlRun, Source
 from storage.types import utcnow
 
-OUTCOMES = ("new-version", "unchanged", "not-modified", "gone", "error")
+OUTCOMES = ("new-version", "unchanged", "not-modified", "gone", "error", "blocked")
 # The outcome counts of a run, each a capture outcome with '_' for '-', after their sum.
 COUNT_KEYS = ("fetched", *(outcome.replace("-", "_") for outcome in OUTCOMES))
 
@@ -47,8 +49,9 @@ _NO_ANSWER_WORDS = {"ConnectionRefused": "connection refused", "CannotResolveHos
 
 
 def run_counts(stats: Mapping[str, Any]) -> dict[str, int]:
-    """``{"fetched", "new_version", "unchanged", "not_modified", "gone", "error"}`` from a run's stats;
-    ``fetched`` is the pages answered (every outcome but ``error``)."""
+    """``{"fetched", "new_version", "unchanged", "not_modified", "gone", "error", "blocked"}`` from a
+    run's stats; ``fetched`` is the pages answered (every outcome but ``error``; ``blocked``: the
+    site answered with a wall or block page instead of the article)."""
     counts = {o.replace("-", "_"): int(stats.get(f"mirrorwatch/captures/{o}", 0) or 0) for o in OUTCOMES}
     return {"fetched": sum(counts.values()) - counts["error"], **counts}
 
@@ -80,6 +83,21 @@ def no_answer(stats: Mapping[str, Any]) -> str | None:
         cause = f"HTTP {max(servers, key=servers.get)}"
     errors = int(stats.get("mirrorwatch/captures/error", 0) or 0)
     return f"{cause}: {errors} page{'s' if errors != 1 else ''} not checked" if errors else f"{cause}: no page fetched"
+
+
+def all_blocked(stats: Mapping[str, Any]) -> str | None:
+    """When every article fetch of a run was a wall or block page: one line,
+    ``blocked by the site: 3 pages``; None otherwise."""
+    counts = run_counts(stats)
+    blocked = counts["blocked"]
+    if blocked == 0 or blocked < counts["fetched"] + counts["error"]:
+        return None
+    return f"blocked by the site: {blocked} page{'s' if blocked != 1 else ''}"
+
+
+def blocked_words(blocked: int) -> str:
+    """``blocked by the site (N pages)``: how the commands, the report and the dashboard say it."""
+    return f"blocked by the site ({blocked} page{'s' if blocked != 1 else ''})"
 
 
 def extraction_problem(stats: Mapping[str, Any]) -> str | None:

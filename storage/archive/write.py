@@ -12,7 +12,11 @@ Change detection is a cascade from cheap to costly:
    text is a new version too (class ``title``). The new version is fingerprinted
    and matched for copies (``storage.copies``) in the same transaction.
 
-404/410 mark a page gone (no version); other failures are ``error`` captures.
+404/410 mark a page gone (no version); other failures are ``error`` captures. A fetch the
+crawler judged a wall (``Fetch.blocked``: a challenge or block page, a consent or login wall,
+the site's error template) is a ``blocked`` capture: no version, no gone page, its body not
+kept as the page's (so the article's next fetch compares with the article, not the wall), and
+the page keeps its current version.
 """
 
 from __future__ import annotations
@@ -92,6 +96,12 @@ class Writer:
             chars = rows.current_chars(s, found.id)
             return Prior(same_body=chars is not None and found.body_sha256 == _sha256(body), current_chars=chars)
 
+    def current_text(self, url: str) -> str | None:
+        """The text of the page's current version (None without one)."""
+        with self.session() as s:
+            found = rows.page_row(s, normalize_url(url))
+            return rows.current_text(s, found.id) if found is not None else None
+
     def record(self, fetch: Fetch, extracted: Extracted | None = None, *, run_id: int | None = None,
                recheck: RecheckLimits = RecheckLimits()) -> Recorded:
         """Store one fetch; ``extracted`` is needed unless the body is known (see ``prior``).
@@ -154,6 +164,9 @@ class Writer:
         if fetch.status == 304:
             capture.version_id = current.id if current else None
             return Recorded("not-modified", page.url, current.number if current else None)
+        if fetch.blocked:
+            capture.error = fetch.blocked[:1000]
+            return Recorded("blocked", page.url, current.number if current else None)
         if fetch.status in GONE_STATUSES:
             page.gone_at = page.gone_at or fetch.fetched_at
             return Recorded("gone", page.url)

@@ -3,13 +3,14 @@
 The monitoring report (``storage.reports.monitor``) and the dashboard's overview
 (``storage.reports.overview``) apply these rules to a source's last run: failed or
 interrupted, no answer from the site at all (the cause named), fetched nothing (unless it was a
-quiet scheduled run), mostly errors, extraction failing for most pages (a broken install: the
+quiet scheduled run), mostly errors, pages blocked by the site (bot walls, block pages,
+its error template: "blocked by the site (N pages)"), extraction failing for most pages (a broken install: the
 warning names the cause), and a run still ``running`` whose process stopped beating (it died).
 """
 
 from __future__ import annotations
 
-from storage.archive.runs import died_reason, extraction_problem, no_answer, run_row, stale_since
+from storage.archive.runs import blocked_words, died_reason, extraction_problem, no_answer, run_row, stale_since
 from storage.models import CrawlRun
 from storage.types import utcnow
 
@@ -32,6 +33,8 @@ def run_warnings(run: CrawlRun) -> list[str]:
         warnings.append("the last crawl fetched no pages")
     elif summary["error"] * 2 > (tried := summary["fetched"] + summary["error"]):
         warnings.append(f"the last crawl had {summary['error']} errors in {tried} fetches")
+    if summary["blocked"]:
+        warnings.append(f"the last crawl was {blocked_words(summary['blocked'])}")
     if problem := extraction_problem(run.stats or {}):
         warnings.append(f"the last crawl's {problem}")
     return warnings

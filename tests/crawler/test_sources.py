@@ -149,3 +149,21 @@ def test_user_agent_and_headers_of_a_source(tmp_path):
         with pytest.raises(SourcesError) as error:
             load_sources(path)
         assert str(error.value) == f"{path}: source 'news': {message}"
+
+
+def test_max_retry_after_and_proxy_of_a_source(tmp_path):
+    path = tmp_path / "sources.toml"
+    base = '[[source]]\nname = "news"\nrole = "origin"\nstart_urls = ["http://127.0.0.1:1/"]\n'
+    path.write_text(base + 'max_retry_after = 60\nproxy = "http://walker:s3cr3t@127.0.0.1:3128"\n')
+    news = load_sources(path)["news"]
+    assert (news.max_retry_after, news.proxy) == (60.0, "http://walker:s3cr3t@127.0.0.1:3128")
+    assert news.as_dict()["proxy"] == "http://walker:***@127.0.0.1:3128"
+    path.write_text(base)
+    assert (load_sources(path)["news"].max_retry_after, load_sources(path)["news"].proxy) == (300.0, None)
+    for line, message in {"max_retry_after = -1\n": "field 'max_retry_after': must not be negative",
+                          'proxy = "socks://walker:s3cr3t@127.0.0.1:1"\n':
+                              "field 'proxy': not an http(s) URL: 'socks://walker:***@127.0.0.1:1'"}.items():
+        path.write_text(base + line)
+        with pytest.raises(SourcesError) as caught:
+            load_sources(path)
+        assert str(caught.value) == f"{path}: source 'news': {message}"

@@ -8,6 +8,7 @@ from scrapy.http import HtmlResponse, Response
 from scrapy.utils.test import get_crawler
 
 from crawler.crawl.extensions import RecheckAutoThrottle
+from crawler.crawl.ratelimits import CRAWL_DELAY
 
 
 def throttle(cls):
@@ -71,3 +72,25 @@ def test_collection_is_on_by_default_and_can_be_turned_off():
     assert settings.MIRRORWATCH_GC_INTERVAL > 0
     with pytest.raises(NotConfigured):
         CollectGarbage.from_crawler(get_crawler(settings_dict={"MIRRORWATCH_GC_INTERVAL": 0}))
+
+
+@pytest.mark.parametrize(("status", "headers", "delay"), [
+    (429, {}, 1.0),  # doubled (from 0.5)
+    (503, {"Retry-After": "3"}, 3.0),  # at least the wait asked
+    (429, {"Retry-After": "600"}, 30.0),  # at most AUTOTHROTTLE_MAX_DELAY
+])
+def test_a_rate_limit_slows_the_crawl_down(status, headers, delay):
+    slot = Slot(concurrency=4, delay=0.5, jitter=0)
+    ext = throttle(RecheckAutoThrottle)
+    ext.crawler.settings.frozen = False
+    ext.crawler.settings.set("AUTOTHROTTLE_START_DELAY", 0.5)  # the crawl's (crawler/settings.py)
+    ext._adjust_delay(slot, 0.01, Response("http://127.0.0.1/a.html", status=status, headers=headers))
+    assert slot.delay == delay
+
+
+def test_the_delay_never_goes_below_the_crawl_delay():
+    slot = Slot(concurrency=4, delay=2.0, jitter=0)
+    ext = throttle(RecheckAutoThrottle)
+    ext.crawler.stats.set_value(CRAWL_DELAY, 2.0)  # robots.txt's, as RetryAfterMiddleware read it
+    ext._adjust_delay(slot, 0.01, HtmlResponse("http://127.0.0.1/a.html", status=200))
+    assert slot.delay == 2.0

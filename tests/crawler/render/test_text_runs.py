@@ -57,3 +57,17 @@ def test_the_legend_of_a_narrow_table_is_not_wrapped():
     rows = [{"source": "n", "finish_reason": "finished", **counts(fetched=1, new_version=1, unchanged=0,
                                                                   not_modified=0, gone=0, error=0)}]
     assert "new: new versions · same: unchanged · 304: not modified\n" in render(crawl_summary, rows)
+
+
+def test_pages_blocked_by_the_site_are_a_line_under_the_tables():
+    # A blocked column would make the runs table 82 columns wide: it is a line under the table.
+    run = {"id": 1042, "source": "global-research", "started_at": "2026-12-01T11:51:07+00:00",
+           "status": "finished", **counts(blocked=7)}
+    text = render(runs_table, [run, {**run, "id": 1041, "blocked": 0}])
+    assert max(len(line) for line in text.splitlines()) <= 80
+    assert " ".join(text.splitlines()[0].split()) == " ".join(HEADERS)
+    assert text.splitlines()[-1] == "run 1042 (global-research): blocked by the site (7 pages)"
+    assert "run 1041" not in text
+    summary = render(crawl_summary, [{"source": "news", "finish_reason": "finished", **counts(blocked=1),
+                                      "requests": 3, "other_requests": 2, "over_max_pages": 0}])
+    assert summary.splitlines()[-1] == "news: blocked by the site (1 page)"

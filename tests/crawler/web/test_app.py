@@ -199,3 +199,14 @@ def test_errors_are_one_clear_message(client):
     assert client.get("/api/changes", params={"after": "garbage"}).status_code == 400
     assert client.get("/api/history").json() == {"error": "missing query parameter 'url'"}
     assert client.post("/api/changes").status_code == 405  # read-only
+
+
+def test_home_says_when_the_site_blocked_the_crawl(client, archive):
+    with archive.session.begin() as s:
+        s.add(CrawlRun(source_id=1, started_at=T0, finished_at=T0 + timedelta(minutes=1), status="finished",
+                       finish_reason="finished", stats={"mirrorwatch/captures/blocked": 2,
+                                                        "mirrorwatch/captures/unchanged": 3}))
+    by_name = {row["name"]: row for row in client.get("/api/sources").json()["sources"]}
+    assert by_name["news"]["last_run"]["blocked"] == 2
+    assert "the last crawl was blocked by the site (2 pages)" in by_name["news"]["warnings"]
+    assert '<div class="warn">⚠ the last crawl was blocked by the site (2 pages)</div>' in client.get("/").text

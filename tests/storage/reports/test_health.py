@@ -57,3 +57,15 @@ def test_a_site_that_gave_no_answer_is_named_in_the_warning():
              "mirrorwatch/captures/error": 3}
     down = CrawlRun(id=1, started_at=START, status="finished", finish_reason="finished", stats=stats)
     assert run_warnings(down) == ["the last crawl got no answer from the site (connection refused: 3 pages not checked)"]
+
+
+def test_pages_blocked_by_the_site_are_a_warning():
+    from storage.models import CrawlRun
+    from storage.reports.health import run_warnings
+
+    stats = {"mirrorwatch/captures/blocked": 3, "mirrorwatch/captures/unchanged": 5}
+    walled = CrawlRun(id=1, started_at=START, status="finished", finish_reason="finished", stats=stats)
+    assert run_warnings(walled) == ["the last crawl was blocked by the site (3 pages)"]
+    one = {"mirrorwatch/captures/blocked": 1, "mirrorwatch/captures/unchanged": 5}
+    assert run_warnings(CrawlRun(id=2, started_at=START, status="finished", finish_reason="finished", stats=one)) == [
+        "the last crawl was blocked by the site (1 page)"]
