@@ -48,6 +48,12 @@ class Source:
     headers: tuple[tuple[str, str], ...] = ()  # extra request headers, (name, value) in file order
     # Follow the links of article pages too (None: only when there is no sitemap or feed to list them).
     follow_links: bool | None = None
+    # "browser": article pages rendered in headless Chromium (crawler.crawl.browser); "http": as fetched.
+    render: str = "http"
+    wait_for: str | None = None  # CSS selector a rendered page waits for (None: the network going idle)
+    render_timeout: float = 15.0  # seconds a page may take to render
+    render_concurrency: int = 2  # pages rendered at once
+    render_recycle: int = 100  # pages a browser context renders before it is closed and replaced
     origin: str = field(init=False)
 
     def __post_init__(self) -> None:
@@ -84,7 +90,13 @@ _FIELDS: dict[str, type | tuple[type, ...]] = {
     "user_agent": str,
     "headers": dict,
     "follow_links": bool,
+    "render": str,
+    "wait_for": str,
+    "render_timeout": (int, float),
+    "render_concurrency": int,
+    "render_recycle": int,
 }
+RENDERS = ("http", "browser")
 # Headers the crawl sets itself: the connection, compression, the re-checks' validators.
 _OWN_HEADERS = {"host", "content-length", "connection", "transfer-encoding", "accept-encoding", "if-none-match",
                 "if-modified-since"}
@@ -198,7 +210,14 @@ def _parse(entry: object, where: str) -> Source:
                 re.compile(pattern)
             except re.error as exc:
                 raise fail(key, f"bad regular expression {pattern!r}: {exc}") from None
-    for key, low in (("max_depth", 0), ("max_pages", 1), ("concurrency", 1)):
+    if entry.get("render", "http") not in RENDERS:
+        raise fail("render", f"must be 'http' or 'browser', not {entry['render']!r}")
+    if "wait_for" in entry and not entry["wait_for"].strip():
+        raise fail("wait_for", "must be a CSS selector")
+    if entry.get("render_timeout", 1) <= 0:
+        raise fail("render_timeout", "must be positive")
+    for key, low in (("max_depth", 0), ("max_pages", 1), ("concurrency", 1), ("render_concurrency", 1),
+                     ("render_recycle", 1)):
         if key in entry and entry[key] < low:
             raise fail(key, f"must be at least {low}")
     if entry.get("download_delay", 0) < 0:
@@ -227,7 +246,9 @@ def _parse(entry: object, where: str) -> Source:
         **urls,
         allow=tuple(entry.get("allow", ())),
         deny=tuple(entry.get("deny", ())),
-        **{k: entry[k] for k in ("max_depth", "max_pages", "concurrency", "schedule", "follow_links") if k in entry},
+        **{k: entry[k] for k in ("max_depth", "max_pages", "concurrency", "schedule", "follow_links", "render",
+                                 "wait_for", "render_concurrency", "render_recycle") if k in entry},
+        **({"render_timeout": float(entry["render_timeout"])} if "render_timeout" in entry else {}),
         download_delay=float(entry["download_delay"]) if "download_delay" in entry else None,
         **limits,
         user_agent=user_agent,

@@ -85,6 +85,7 @@ class Fetch:
     error: str | None = None
     listed_modified: str | None = None  # the sitemap's lastmod or the feed's date for this URL
     headers: tuple[tuple[str, str], ...] = ()  # response headers as received, in order (for WARC export)
+    raw_unchanged: bool = False  # a rendered page whose raw HTML is the one last rendered: not modified
 
 
 @dataclass(frozen=True)

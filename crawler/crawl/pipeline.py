@@ -26,6 +26,8 @@ Stats (persisted with the run): ``mirrorwatch/captures/<outcome>``,
 ``mirrorwatch/recheck/not_due``, ``mirrorwatch/recheck/skipped_listed``,
 ``mirrorwatch/fetch/partial_refetched``,
 ``mirrorwatch/fetch/partial_confirmed`` (the second fetch looked partial too),
+``mirrorwatch/render/app_shells`` (pages fetched over HTTP that are application shells,
+``crawler.crawl.shell``: error captures, and the summary suggests ``render = "browser"``),
 ``mirrorwatch/extract/pool_restarts`` (a worker died and was replaced),
 ``mirrorwatch/extract/failed`` and ``mirrorwatch/extract/first_error`` (what the first
 failed extraction said: the crawl and its health call most pages failing a broken extractor);
@@ -58,6 +60,7 @@ from crawler.extract.pool import SHARED, worker_count
 from crawler.extract.worker import ExtractorUnavailable, extract
 from crawler.crawl.items import PageFetched
 from crawler.crawl.partial import PartialCheck
+from crawler.crawl.shell import shell_reason
 from storage.archive import Archive
 from storage.db import SQLITE_BUSY_TIMEOUT_MS
 from storage.dbfaults import describe
@@ -120,6 +123,8 @@ class ArchivePipeline:
             self.stats.set_value("mirrorwatch/recheck/not_due", len(known) - len(due) - len(skipped))
         else:
             spider.plan.plan(known)
+        if source.render == "browser":
+            spider.plan.raw_sha256 = self.archive.raw_hashes(source.name)
         self.pool = SHARED.acquire(self.workers)
         self.writer = ThreadPoolExecutor(1, thread_name_prefix="mirrorwatch-writer")
         if getattr(self, "heartbeat", 0) > 0:
@@ -202,6 +207,9 @@ class ArchivePipeline:
             prior = await self._in_writer(self.archive.prior, item.url, item.body)
             if not prior.same_body:
                 extracted = await self._extract(item)
+                if not item.rendered and item.body is not None and (shell := shell_reason(item.body, extracted)):
+                    self.stats.inc_value("mirrorwatch/render/app_shells")  # never an empty version
+                    item.body, item.error, extracted = None, shell, None
                 self._confirm_whole(item, extracted, prior.current_chars)
             else:
                 self.stats.inc_value("mirrorwatch/extract/skipped_same_body")
@@ -280,4 +288,5 @@ def _fetch(item: PageFetched) -> Fetch:
         error=item.error,
         listed_modified=item.listed_modified,
         headers=tuple((str(k), str(v)) for k, v in item.headers),
+        raw_unchanged=item.raw_unchanged,
     )

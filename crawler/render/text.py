@@ -46,6 +46,8 @@ def crawl_summary(console: Console, rows: list[dict]) -> None:
     console.print(Text(OUTCOME_CAPTION, style="dim"))  # not the table's caption: a narrow table would wrap it
     for r in rows:
         console.print(Text(_discovery_line(r)))
+        if r.get("suggestion"):
+            console.print(Text(f"{r['source']}: {r['suggestion']}", style="yellow"))
 
 
 def _discovery_line(r: dict) -> str:
