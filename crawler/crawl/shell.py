@@ -32,14 +32,23 @@ def shell_reason(body: bytes, extracted: Extracted | None) -> str | None:
         return None
     if not root.xpath("//script"):
         return None
-    mount = root.xpath("//body//*[@id]")
-    if not any(el.get("id", "").lower() in ROOT_IDS or el.get("id", "").startswith("__") for el in mount) \
-            and not _empty_body(root):
+    if not (_mount_point(root) or _empty_body(root)):
         return None
     for el in root.xpath("|".join(f"//{tag}" for tag in _INVISIBLE)):
         el.drop_tree()
     text = " ".join(root.text_content().split())
     return SHELL_REASON if len(text) <= MAX_TEXT else None
+
+
+def _mount_point(root) -> bool:
+    """A root element a script mounts its application on: a known id, or a custom element (``<gg-app>``)."""
+    body = root.find("body")
+    if body is None:
+        return False
+    if any(el.get("id", "").lower() in ROOT_IDS or el.get("id", "").startswith("__") for el in body.iter()
+           if isinstance(el.tag, str)):
+        return True
+    return any(isinstance(el.tag, str) and "-" in el.tag for el in body)
 
 
 def _empty_body(root) -> bool:
