@@ -54,6 +54,7 @@ class Source:
     render_timeout: float = 15.0  # seconds a page may take to render
     render_concurrency: int = 2  # pages rendered at once
     render_recycle: int = 100  # pages a browser context renders before it is closed and replaced
+    render_offsite: bool = True  # false: a rendered page's requests to other origins are aborted
     origin: str = field(init=False)
 
     def __post_init__(self) -> None:
@@ -95,6 +96,7 @@ _FIELDS: dict[str, type | tuple[type, ...]] = {
     "render_timeout": (int, float),
     "render_concurrency": int,
     "render_recycle": int,
+    "render_offsite": bool,
 }
 RENDERS = ("http", "browser")
 # Headers the crawl sets itself: the connection, compression, the re-checks' validators.
@@ -247,7 +249,7 @@ def _parse(entry: object, where: str) -> Source:
         allow=tuple(entry.get("allow", ())),
         deny=tuple(entry.get("deny", ())),
         **{k: entry[k] for k in ("max_depth", "max_pages", "concurrency", "schedule", "follow_links", "render",
-                                 "wait_for", "render_concurrency", "render_recycle") if k in entry},
+                                 "wait_for", "render_concurrency", "render_recycle", "render_offsite") if k in entry},
         **({"render_timeout": float(entry["render_timeout"])} if "render_timeout" in entry else {}),
         download_delay=float(entry["download_delay"]) if "download_delay" in entry else None,
         **limits,

@@ -55,7 +55,8 @@ def browser_settings(source: Source) -> dict:
     """The settings a rendering source's crawler adds (none for an ``http`` source)."""
     if source.render != "browser":
         return {}
-    return {
+    settings = {} if source.render_offsite else {"PLAYWRIGHT_ABORT_REQUEST": _offsite(source.origin)}
+    return settings | {
         "DOWNLOAD_HANDLERS": {"http": HANDLER, "https": HANDLER},
         "PLAYWRIGHT_BROWSER_TYPE": "chromium",
         "PLAYWRIGHT_LAUNCH_OPTIONS": {"executable_path": chromium_path(), "headless": True, "args": CHROMIUM_ARGS},
@@ -64,6 +65,16 @@ def browser_settings(source: Source) -> dict:
         "PLAYWRIGHT_MAX_CONTEXTS": 2,
         "PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT": source.render_timeout * 1000,
     }
+
+
+def _offsite(origin: str):
+    """``render_offsite = false``: abort the requests of a rendered page to other origins."""
+    from storage.urls import origin_of
+
+    def abort(request) -> bool:
+        return request.url.startswith(("http:", "https:")) and origin_of(request.url) != origin
+
+    return abort
 
 
 def raw_sha256(body: bytes) -> str:

@@ -6,9 +6,9 @@ Both crawls are ``mirrorwatch crawl`` in a subprocess against ``tests.bench.site
 article pages served under N URLs from a sitemap), each into a fresh SQLite archive. Reported:
 pages per second, and the peak memory of the browser processes (the summed RSS of the
 crawl's chromium processes, sampled every 50 ms) next to the whole crawl's peak. The rendered
-crawl waits for ``body`` (the real pages' external scripts and images cannot load offline, and
-the network-idle wait would measure their failures), renders 4 pages at once and recycles its
-browser context every 50 pages.
+crawl waits for ``body`` with ``render_offsite = false`` (the real pages' external scripts and
+images cannot load offline: waiting for them measures 15 s timeouts), renders 4 pages at once and
+recycles its browser context every 50 pages.
 """
 
 from __future__ import annotations
@@ -49,8 +49,8 @@ def _is_browser(pid: int) -> bool:
 def crawl(root: Path, site: BenchSite, render: str) -> dict:
     work = root / render
     work.mkdir()
-    extra = 'render = "browser"\nwait_for = "body"\nrender_concurrency = 4\nrender_recycle = 50\n' \
-        if render == "browser" else ""
+    extra = ('render = "browser"\nwait_for = "body"\nrender_concurrency = 4\nrender_recycle = 50\n'
+             'render_offsite = false\n') if render == "browser" else ""
     (work / "sources.toml").write_text(
         f'[[source]]\nname = "bench"\nrole = "origin"\nstart_urls = []\nsitemaps = ["{site.url}/sitemap.xml"]\n'
         f'allow = ["/a/"]\nmax_pages = {site.pages}\n{extra}', encoding="utf-8")

@@ -106,3 +106,26 @@ def test_an_app_shell_over_http_is_recorded_as_such_with_the_suggestion(make_sit
         assert conn.execute("select count(*) from version").fetchone() == (0,)
     text = ws.run("crawl").stdout
     assert 'shells: 1 page fetched over HTTP is an application shell' in " ".join(text.split())
+
+
+@pytest.mark.browser
+def test_browser_settings_launch_debian_chromium_and_may_abort_offsite_requests(tmp_path):
+    from types import SimpleNamespace
+
+    from crawler.crawl.browser import HANDLER, browser_settings
+    from crawler.sources import load_sources
+
+    need_chromium()
+    path = tmp_path / "sources.toml"
+    path.write_text('[[source]]\nname = "a"\nrole = "origin"\nstart_urls = ["http://127.0.0.1:8001/"]\n'
+                    'render = "browser"\nrender_offsite = false\nrender_concurrency = 3\n'
+                    '[[source]]\nname = "b"\nrole = "origin"\nstart_urls = ["http://127.0.0.1:8002/"]\n')
+    sources = load_sources(path)
+    settings = browser_settings(sources["a"])
+    assert settings["DOWNLOAD_HANDLERS"] == {"http": HANDLER, "https": HANDLER}
+    assert settings["PLAYWRIGHT_LAUNCH_OPTIONS"]["executable_path"].endswith(("chromium", "chromium-browser"))
+    assert settings["PLAYWRIGHT_MAX_PAGES_PER_CONTEXT"] == 3
+    abort = settings["PLAYWRIGHT_ABORT_REQUEST"]
+    assert abort(SimpleNamespace(url="https://cdn.example/app.js")) is True
+    assert abort(SimpleNamespace(url="http://127.0.0.1:8001/app.js")) is False
+    assert browser_settings(sources["b"]) == {}
