@@ -63,7 +63,10 @@ def crawl(root: Path, site: BenchSite, render: str) -> dict:
 
     def sample() -> None:
         while not done.wait(0.05):
-            pids = _tree(proc.pid)
+            try:
+                pids = _tree(proc.pid)
+            except OSError:  # a process ended while its children were listed
+                continue
             peak["all"] = max(peak["all"], sum(_rss_kib(p) for p in pids))
             peak["browser"] = max(peak["browser"], sum(_rss_kib(p) for p in pids if _is_browser(p)))
 
