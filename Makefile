@@ -47,6 +47,8 @@ bench: $(STAMP)
 	$(PY) -m tests.bench.dashboard
 	@echo "== extraction options side by side (181 article pages and the wcxb-dev articles) =="
 	$(PY) -m tests.bench.extract_options
+	@echo "== rendered crawl (headless chromium) of 200 local pages vs plain HTTP =="
+	$(PY) -m tests.bench.render_speed --pages 200
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache

@@ -14,7 +14,8 @@ The flow, with the package of each step (``docs/ARCHITECTURE.md`` draws it whole
 
 * ``__main__``  ``python -m crawler``, the same as the ``mirrorwatch`` command;
 * ``settings``  the Scrapy settings (``scrapy.cfg`` points here);
-* ``sources``   ``sources.toml`` → frozen ``Source`` and ``NotifyTarget`` values;
+* ``sources``   ``sources.toml`` → frozen ``Source`` and ``NotifyTarget`` values
+  (``source_requests``: the headers, proxy and Retry-After cap a source adds to its requests);
 * ``cli``       the thin commands; ``render`` what people read; ``crawl`` one crawl's Scrapy
   components; ``extract`` the only place that imports trafilatura; ``ingest`` pages that
   arrive without a crawl; ``monitor`` unattended runs; ``web`` the dashboard; ``demo``.

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from crawler.monitor.schedules import parse_schedule
+from crawler.source_requests import check_rate_fields, header_pairs, proxy_shown
 from storage.urls import origin_of
 from storage.when import parse_duration
 
@@ -50,6 +51,13 @@ class Source:
     follow_links: bool | None = None
     max_retry_after: float = 300.0  # longest Retry-After waited for (crawler.crawl.ratelimits); longer: an error
     proxy: str | None = None  # http(s) proxy URL, credentials allowed (never shown: see ``proxy_shown``)
+    # "browser": article pages rendered in headless Chromium (crawler.crawl.browser); "http": as fetched.
+    render: str = "http"
+    wait_for: str | None = None  # CSS selector a rendered page waits for (None: the network going idle)
+    render_timeout: float = 15.0  # seconds a page may take to render
+    render_concurrency: int = 2  # pages rendered at once
+    render_recycle: int = 100  # pages a browser context renders before it is closed and replaced
+    render_offsite: bool = True  # false: a rendered page's requests to other origins are aborted
     origin: str = field(init=False)
 
     def __post_init__(self) -> None:
@@ -89,12 +97,15 @@ _FIELDS: dict[str, type | tuple[type, ...]] = {
     "follow_links": bool,
     "max_retry_after": (int, float),
     "proxy": str,
+    "render": str,
+    "wait_for": str,
+    "render_timeout": (int, float),
+    "render_concurrency": int,
+    "render_recycle": int,
+    "render_offsite": bool,
 }
-# Headers the crawl sets itself: the connection, compression, the re-checks' validators.
-_OWN_HEADERS = {"host", "content-length", "connection", "transfer-encoding", "accept-encoding", "if-none-match",
-                "if-modified-since"}
-_TOKEN = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")  # an HTTP header name (RFC 9110 token)
-_FIELD_VALUE = re.compile(r"^[\t\x20-\x7e]*$")  # printable ASCII: no line break can split a request
+RENDERS = ("http", "browser")
+
 
 
 @dataclass(frozen=True)
@@ -203,7 +214,14 @@ def _parse(entry: object, where: str) -> Source:
                 re.compile(pattern)
             except re.error as exc:
                 raise fail(key, f"bad regular expression {pattern!r}: {exc}") from None
-    for key, low in (("max_depth", 0), ("max_pages", 1), ("concurrency", 1)):
+    if entry.get("render", "http") not in RENDERS:
+        raise fail("render", f"must be 'http' or 'browser', not {entry['render']!r}")
+    if "wait_for" in entry and not entry["wait_for"].strip():
+        raise fail("wait_for", "must be a CSS selector")
+    if entry.get("render_timeout", 1) <= 0:
+        raise fail("render_timeout", "must be positive")
+    for key, low in (("max_depth", 0), ("max_pages", 1), ("concurrency", 1), ("render_concurrency", 1),
+                     ("render_recycle", 1)):
         if key in entry and entry[key] < low:
             raise fail(key, f"must be at least {low}")
     if entry.get("download_delay", 0) < 0:
@@ -225,15 +243,17 @@ def _parse(entry: object, where: str) -> Source:
     user_agent = entry.get("user_agent")
     if user_agent is not None and not (user_agent.strip() and _FIELD_VALUE.match(user_agent)):
         raise fail("user_agent", "must be one line of printable ASCII text")
-    headers = tuple(_headers(entry.get("headers", {}), fail))
-    _check_rate_fields(entry, fail)
+    headers = tuple(header_pairs(entry.get("headers", {}), fail))
+    check_rate_fields(entry, fail)
     return Source(
         name=entry["name"],
         role=entry["role"],
         **urls,
         allow=tuple(entry.get("allow", ())),
         deny=tuple(entry.get("deny", ())),
-        **{k: entry[k] for k in ("max_depth", "max_pages", "concurrency", "schedule", "follow_links") if k in entry},
+        **{k: entry[k] for k in ("max_depth", "max_pages", "concurrency", "schedule", "follow_links", "render",
+                                 "wait_for", "render_concurrency", "render_recycle", "render_offsite") if k in entry},
+        **({"render_timeout": float(entry["render_timeout"])} if "render_timeout" in entry else {}),
         download_delay=float(entry["download_delay"]) if "download_delay" in entry else None,
         **limits,
         user_agent=user_agent,
@@ -241,44 +261,6 @@ def _parse(entry: object, where: str) -> Source:
         **{k: entry[k] for k in ("proxy",) if k in entry},
         **{k: float(entry[k]) for k in ("max_retry_after",) if k in entry},
     )
-
-
-def _check_rate_fields(entry: dict, fail: Callable[[str, str], SourcesError]) -> None:
-    if entry.get("max_retry_after", 0) < 0:
-        raise fail("max_retry_after", "must not be negative")
-    if "proxy" in entry:
-        parts = urlsplit(entry["proxy"])
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise fail("proxy", f"not an http(s) URL: {proxy_shown(entry['proxy'])!r}")
-
-
-def proxy_shown(proxy: str | None) -> str | None:
-    """The proxy URL with its password replaced by ``***``: what may be printed."""
-    if not proxy:
-        return proxy
-    parts = urlsplit(proxy)
-    if parts.password is None:
-        return proxy
-    netloc = f"{parts.username}:***@{parts.netloc.rsplit('@', 1)[1]}"
-    return parts._replace(netloc=netloc).geturl()
-
-
-def _headers(table: dict, fail: Callable[[str, str], SourcesError]) -> Iterator[tuple[str, str]]:
-    """The ``headers`` table as (name, value) pairs: real header names, one-line string values."""
-    seen = set()
-    for name, value in table.items():
-        if not _TOKEN.match(name):
-            raise fail("headers", f"not a header name: {name!r}")
-        if name.lower() == "user-agent":
-            raise fail("headers", "set the User-Agent with the 'user_agent' field")
-        if name.lower() in _OWN_HEADERS:
-            raise fail("headers", f"{name!r} is set by the crawl itself")
-        if name.lower() in seen:
-            raise fail("headers", f"{name!r} given twice")
-        seen.add(name.lower())
-        if not isinstance(value, str) or not _FIELD_VALUE.match(value):
-            raise fail("headers", f"the value of {name!r} must be one line of printable ASCII text")
-        yield name, value
 
 
 _NOTIFY_FIELDS = {"url": str, "webhook": str, "min_significance": (int, float), "sources": list}

@@ -86,6 +86,7 @@ class Fetch:
     listed_modified: str | None = None  # the sitemap's lastmod or the feed's date for this URL
     headers: tuple[tuple[str, str], ...] = ()  # response headers as received, in order (for WARC export)
     blocked: str | None = None  # why the answer is a bot wall or block page: a ``blocked`` capture, no version
+    raw_unchanged: bool = False  # a rendered page whose raw HTML is the one last rendered: not modified
 
 
 @dataclass(frozen=True)

@@ -46,6 +46,7 @@ def crawl(ctx: Context, names: tuple[str, ...], due: bool, redis_url: str | None
       mirrorwatch crawl origin-news --redis redis://10.0.0.5:6379/0
     """
     from crawler.cli.crawl_log import CrawlLogError, crawl_log, log_path
+    from crawler.crawl.browser import BrowserMissing
     from crawler.crawl.frontier import FrontierError
     from crawler.crawl.result import as_json
     from crawler.crawl.runner import crawl_settings, run_crawl  # Scrapy is slow to import
@@ -69,7 +70,7 @@ def crawl(ctx: Context, names: tuple[str, ...], due: bool, redis_url: str | None
         with to_file, progress("crawling", enabled=on_terminal(fmt)) as tick:
             results = run_crawl(chosen, settings, on_progress=_progress_line(tick) if tick else None,
                                 on_stop=_stop_notice(tick))
-    except (FrontierError, CrawlLogError) as exc:
+    except (FrontierError, CrawlLogError, BrowserMissing) as exc:
         raise click.ClickException(str(exc)) from None
     data = as_json(results)
     emit(fmt, data, lambda console, _: render.crawl_summary(console, data["sources"]))

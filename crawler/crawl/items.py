@@ -21,6 +21,8 @@ class CrawlPlan:
     known: dict[str, KnownPage] = field(default_factory=dict)  # the source's stored pages, by URL
     recheck: set[str] = field(default_factory=set)  # the known pages to re-fetch now
     redirects: dict[str, str] = field(default_factory=dict)  # from → to, seen in this crawl
+    # A rendered source's pages: the SHA-256 of the raw HTML their last rendering started from.
+    raw_sha256: dict[str, str] = field(default_factory=dict)
 
     def plan(self, known: list[KnownPage], recheck: list[KnownPage] | None = None) -> None:
         """Set the known pages and those to re-check (all of them unless told)."""
@@ -44,3 +46,5 @@ class PageFetched:
     listed_modified: str | None = None  # sitemap lastmod / feed date that led here
     headers: list[tuple[str, str]] = field(default_factory=list)  # response headers, in order
     blocked: str | None = None  # why the answer is a wall, not the article (crawler.crawl.walls)
+    rendered: bool = False  # the body is the document Chromium rendered (crawler.crawl.browser)
+    raw_unchanged: bool = False  # a rendered source's raw HTML is the one last rendered: not modified

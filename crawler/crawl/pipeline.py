@@ -29,6 +29,8 @@ Stats (persisted with the run): ``mirrorwatch/captures/<outcome>``,
 ``mirrorwatch/recheck/not_due``, ``mirrorwatch/recheck/skipped_listed``,
 ``mirrorwatch/fetch/partial_refetched``,
 ``mirrorwatch/fetch/partial_confirmed`` (the second fetch looked partial too),
+``mirrorwatch/render/app_shells`` (pages fetched over HTTP that are application shells,
+``crawler.crawl.shell``: error captures, and the summary suggests ``render = "browser"``),
 ``mirrorwatch/extract/pool_restarts`` (a worker died and was replaced),
 ``mirrorwatch/extract/failed`` and ``mirrorwatch/extract/first_error`` (what the first
 failed extraction said: the crawl and its health call most pages failing a broken extractor);
@@ -61,6 +63,7 @@ from crawler.extract.pool import SHARED, worker_count
 from crawler.extract.worker import ExtractorUnavailable, extract
 from crawler.crawl.items import PageFetched
 from crawler.crawl.partial import PartialCheck
+from crawler.crawl.shell import shell_reason
 from crawler.crawl.walls import WALL_MAX_RATIO, ErrorTemplates, replaces_article
 from storage.archive import Archive
 from storage.db import SQLITE_BUSY_TIMEOUT_MS
@@ -125,6 +128,8 @@ class ArchivePipeline:
             self.stats.set_value("mirrorwatch/recheck/not_due", len(known) - len(due) - len(skipped))
         else:
             spider.plan.plan(known)
+        if source.render == "browser":
+            spider.plan.raw_sha256 = self.archive.raw_hashes(source.name)
         self.pool = SHARED.acquire(self.workers)
         self.writer = ThreadPoolExecutor(1, thread_name_prefix="mirrorwatch-writer")
         if getattr(self, "heartbeat", 0) > 0:
@@ -210,6 +215,9 @@ class ArchivePipeline:
                 if await self._wall(item, extracted, prior.current_chars):
                     extracted = None
                 else:
+                    if not item.rendered and item.body is not None and (shell := shell_reason(item.body, extracted)):
+                        self.stats.inc_value("mirrorwatch/render/app_shells")  # never an empty version
+                        item.body, item.error, extracted = None, shell, None
                     self._confirm_whole(item, extracted, prior.current_chars)
             else:
                 self.stats.inc_value("mirrorwatch/extract/skipped_same_body")
@@ -305,4 +313,5 @@ def _fetch(item: PageFetched) -> Fetch:
         listed_modified=item.listed_modified,
         headers=tuple((str(k), str(v)) for k, v in item.headers),
         blocked=item.blocked,
+        raw_unchanged=item.raw_unchanged,
     )

@@ -6,7 +6,7 @@ each crawl as a child process and reads this JSON back from its stdout
 
     {"sources": [{"source", "finish_reason", "status", "fetched", "new_version", "unchanged",
                   "not_modified", "gone", "error", "blocked", "requests", "other_requests", "over_max_pages",
-                  "max_pages_reached", "problem"}], "stats": {source: Scrapy stats}}
+                  "max_pages_reached", "problem", "app_shells", "suggestion"}], "stats": {source: Scrapy stats}}
 
 ``fetched`` counts the pages that got an answer (error captures are in ``error`` only;
 ``blocked`` the answers that were a bot wall, a block page or the site's error template);
@@ -53,7 +53,17 @@ class CrawlResult:
     def row(self) -> dict[str, Any]:
         discovery = discovery_counts(self.stats)
         return {"source": self.source, "finish_reason": self.finish_reason, "status": self.status, **self.counts(),
-                **discovery, "max_pages_reached": discovery["over_max_pages"] > 0, "problem": self.problem}
+                **discovery, "max_pages_reached": discovery["over_max_pages"] > 0, "problem": self.problem,
+                **render_hint(self.stats)}
+
+
+def render_hint(stats: dict[str, Any]) -> dict[str, Any]:
+    """How many pages were application shells, and the suggestion they call for (or null)."""
+    shells = stats.get("mirrorwatch/render/app_shells", 0)
+    suggestion = (f'{shells} page{"s" if shells != 1 else ""} fetched over HTTP '
+                  f'{"are application shells" if shells != 1 else "is an application shell"} '
+                  '(the text is built by JavaScript): try render = "browser" for this source')
+    return {"app_shells": shells, "suggestion": suggestion if shells else None}
 
 
 def as_json(results: list[CrawlResult]) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
 
 from crawler.crawl import frontier
+from crawler.crawl.browser import browser_settings
 from crawler.crawl.watch import CrawlProgress, Watch
 from crawler.sources import Source
 from crawler.crawl.result import CrawlResult
@@ -50,6 +51,7 @@ def source_settings(base: Settings, source: Source) -> Settings:
     if source.download_delay is not None:
         settings.set("DOWNLOAD_DELAY", source.download_delay, priority="spider")
         settings.set("AUTOTHROTTLE_START_DELAY", max(source.download_delay, 0.1), priority="spider")
+    settings.update(browser_settings(source), priority="spider")  # render = "browser": its download handler
     return settings
 
 

@@ -22,6 +22,7 @@ request that reaches the downloader is counted as ``mirrorwatch/requests/article
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
@@ -33,6 +34,7 @@ from scrapy.linkextractors import LinkExtractor
 from scrapy.utils.gz import gunzip, gzip_magic_number
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
+from crawler.crawl.browser import RAW_SHA256, RENDERED, Renderer, raw_sha256
 from crawler.crawl.items import CrawlPlan, PageFetched
 from crawler.crawl.problems import failure_reason, is_fetch_failure, soft_404
 from crawler.crawl.walls import block_page
@@ -72,6 +74,7 @@ class ArticleSpider(scrapy.Spider):
         spider._links = LinkExtractor(unique=True)
         spider._allow = [re.compile(p) for p in spider.source.allow]
         spider._deny = [re.compile(p) for p in spider.source.deny]
+        spider.renderer = Renderer(spider.source) if spider.source.render == "browser" else None
         crawler.signals.connect(spider._count_request, signal=scrapy.signals.request_reached_downloader)
         return spider
 
@@ -161,7 +164,55 @@ class ArticleSpider(scrapy.Spider):
         article = response.meta.get("article") or (response.status == 200 and self.is_article(response.url))
         if article:
             self.crawler.stats.inc_value("mirrorwatch/discovery/articles_fetched")
+            if self.renderer is not None and response.status in (200, 304):
+                yield self._before_render(response)  # the rendered page's links are followed
+                return
             yield self._fetched(response)
+        yield from self._links_of(response, article)
+
+    def _before_render(self, response: Response) -> PageFetched | scrapy.Request:
+        """The plain fetch of a rendered source's article: not modified when its raw body is the
+        one its last rendering started from, else the rendering (``crawler.crawl.browser``)."""
+        item = self._fetched(response)
+        if response.status == 304:  # the next crawl compares its raw body with the same rendering's
+            item.headers.append((RAW_SHA256, self.plan.raw_sha256.get(item.url, "")))
+            return item
+        if item.error is not None:
+            return item  # not HTML, a soft 404: nothing to render
+        digest = raw_sha256(response.body)
+        if self.plan.raw_sha256.get(item.url) == digest:
+            self.crawler.stats.inc_value("mirrorwatch/render/raw_unchanged")
+            item.body, item.raw_unchanged = None, True
+            item.headers.append((RAW_SHA256, digest))
+            return item
+        self.crawler.stats.inc_value("mirrorwatch/render/requests")
+        return self.renderer.request(response, self.parse_rendered, self.on_render_error)
+
+    async def parse_rendered(self, response: Response) -> AsyncIterator[PageFetched | scrapy.Request]:
+        await self.renderer.done(response.meta)
+        item = self._fetched(response)
+        raw = response.meta["raw_response"]
+        item.etag, item.last_modified = (v.decode("latin-1") if v else None for v in (raw["etag"], raw["last_modified"]))
+        item.headers = [h for h in item.headers if h[0].lower() not in ("etag", "last-modified")]
+        item.headers += [(name, v.decode("latin-1")) for name, v in (("ETag", raw["etag"]),
+                                                                    ("Last-Modified", raw["last_modified"])) if v]
+        item.headers += [(RENDERED, "chromium"), (RAW_SHA256, raw["sha256"])]
+        item.rendered = True
+        yield item
+        for request in self._links_of(response, True):
+            yield request
+
+    def on_render_error(self, failure) -> Iterator[PageFetched]:
+        asyncio.ensure_future(self.renderer.done(failure.request.meta))
+        reason = self.renderer.timed_out(failure)
+        if reason is None:
+            yield from self.on_error(failure)
+            return
+        self.crawler.stats.inc_value("mirrorwatch/render/timeouts")
+        yield PageFetched(source=self.source.name, url=normalize_url(failure.request.url), fetched_at=_now(),
+                          status=None, error=reason)
+
+    def _links_of(self, response: Response, article: bool) -> Iterator[scrapy.Request]:
         depth = response.meta.get("depth", 0)
         if response.status != 200 or depth >= self.source.max_depth or not isinstance(response, TextResponse):
             return

@@ -50,6 +50,8 @@ def crawl_summary(console: Console, rows: list[dict]) -> None:
         console.print(Text(_discovery_line(r)))
         if r.get("blocked"):
             console.print(Text(f"{r['source']}: {blocked_words(r['blocked'])}"))
+        if r.get("suggestion"):
+            console.print(Text(f"{r['source']}: {r['suggestion']}", style="yellow"))
 
 
 def _discovery_line(r: dict) -> str:

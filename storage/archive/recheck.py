@@ -152,3 +152,27 @@ def due_pages(pages: list[KnownPage], now: datetime,
         else:
             due.append(page)
     return due, skipped
+
+
+RAW_SHA256 = "X-Mirrorwatch-Raw-Sha256"  # a rendered capture's stored header (crawler.crawl.browser)
+
+
+def raw_hashes(session: sessionmaker[Session], source: str) -> dict[str, str]:
+    """The pages of a rendered source, each with the SHA-256 of the raw HTML its last good
+    capture was rendered from (a page whose last capture was not rendered is left out)."""
+    last = (
+        select(func.max(Capture.id).label("id"))
+        .join(Page, Page.id == Capture.page_id)
+        .join(Source)
+        .where(Source.name == source, Capture.outcome.in_(SEEN_OUTCOMES))
+        .group_by(Capture.page_id)
+        .subquery()
+    )
+    hashes = {}
+    with session() as s:
+        for url, headers in s.execute(select(Page.url, Capture.headers).join(Capture, Capture.page_id == Page.id)
+                                      .where(Capture.id.in_(select(last.c.id)))):
+            digest = next((value for name, value in headers or () if name == RAW_SHA256), None)
+            if digest:
+                hashes[url] = digest
+    return hashes

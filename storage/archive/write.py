@@ -2,7 +2,8 @@
 
 Change detection is a cascade from cheap to costly:
 
-1. ``304 Not Modified``  → capture ``not-modified`` (no body, no extraction);
+1. ``304 Not Modified``  → capture ``not-modified`` (no body, no extraction); so is a rendered
+   page whose raw HTML is the one last rendered (``Fetch.raw_unchanged``);
 2. same raw body SHA-256 as the last good fetch → ``unchanged`` (the caller
    skips extraction: see :meth:`Writer.prior`);
 3. same normalised-text hash as the current version → ``unchanged``;
@@ -127,7 +128,7 @@ class Writer:
     def _record(self, fetch: Fetch, extracted: Extracted | None, run_id: int | None,
                 recheck: RecheckLimits) -> Recorded:
         with self.session.begin() as s:
-            if fetch.status == 304 and not fetch.aliases and (recorded := self._not_modified(s, fetch, run_id, recheck)):
+            if (fetch.status == 304 or fetch.raw_unchanged) and not fetch.aliases and (recorded := self._not_modified(s, fetch, run_id, recheck)):
                 return recorded
             page = self._page_for(s, fetch)
             capture = Capture(**_capture_row(page.id, fetch, run_id, outcome="error"))
@@ -161,7 +162,7 @@ class Writer:
 
     def _classify(self, s: Session, page: Page, capture: Capture, fetch: Fetch, extracted,
                   current: rows.CurrentRow | None) -> Recorded:
-        if fetch.status == 304:
+        if fetch.status == 304 or fetch.raw_unchanged:
             capture.version_id = current.id if current else None
             return Recorded("not-modified", page.url, current.number if current else None)
         if fetch.blocked:

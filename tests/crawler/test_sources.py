@@ -42,6 +42,16 @@ def test_valid_file_loads_in_order(tmp_path):
         select_sources(sources, ["nope"])
 
 
+def test_render_fields_load(tmp_path):
+    text = GOOD.replace("max_pages = 50", 'render = "browser"\nwait_for = "article h1"\nrender_timeout = 5\n'
+                                          "render_concurrency = 3\nrender_recycle = 20")
+    news, blog = load(tmp_path, text).values()
+    assert (news.render, news.wait_for, news.render_timeout, news.render_concurrency, news.render_recycle) == \
+        ("browser", "article h1", 5.0, 3, 20)
+    assert (blog.render, blog.wait_for, blog.render_timeout, blog.render_concurrency, blog.render_recycle) == \
+        ("http", None, 15.0, 2, 100)
+
+
 def test_example_file_is_valid():
     sources = load_sources(REPO / "sources.example.toml")
     assert set(sources) == {"example-news", "example-blog"}
@@ -61,6 +71,10 @@ def test_example_file_is_valid():
         (('feeds = ["http://127.0.0.1:8002/feed/"]', 'feeds = ["ftp://x/feed"]'),
          "source 'blog': field 'feeds': not an http(s) URL"),
         (('name = "blog"\nrole = "mirror"', 'name = "blog"'), "source 'blog': field 'role': missing"),
+        (("max_pages = 50", 'render = "js"'), "source 'news': field 'render': must be 'http' or 'browser', not 'js'"),
+        (("max_pages = 50", "render_timeout = 0"), "source 'news': field 'render_timeout': must be positive"),
+        (("max_pages = 50", "render_recycle = 0"), "source 'news': field 'render_recycle': must be at least 1"),
+        (("max_pages = 50", 'wait_for = " "'), "source 'news': field 'wait_for': must be a CSS selector"),
     ],
 )
 def test_mistakes_name_source_and_field(tmp_path, change, message):

@@ -1,0 +1,138 @@
+"""Article pages rendered in headless Chromium, for sources with ``render = "browser"``.
+
+Only a rendering source's crawler gets scrapy-playwright's download handler
+(:func:`browser_settings`); the handler renders only requests whose meta says so
+(:meth:`Renderer.request`), so sitemaps, feeds, robots.txt and listing pages stay plain HTTP.
+The reactor is asyncio for every crawl already (``crawler.settings``): nothing else changes.
+
+A rendered page is re-checked in two steps. Conditional GET cannot tell whether the
+*rendered* text changed, so the article is first fetched plainly, with the validators of its
+last capture: a 304, or a raw body whose SHA-256 equals the one the last rendered capture was
+made from, is recorded as ``not-modified`` without starting the browser; only a changed raw body
+is rendered. The raw body's hash and the mark of a rendering travel in the capture's stored
+headers (:data:`RAW_SHA256`, :data:`RENDERED`), so no schema change is needed.
+
+Playwright's own browser download is never used: Debian's ``chromium`` is launched by path.
+Each browser context is closed after ``render_recycle`` pages (and a fresh one opened), so a
+long crawl's browser memory stays bounded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from collections import Counter
+
+import scrapy
+from scrapy.http import Response
+
+from crawler.sources import Source
+
+RENDERED = "X-Mirrorwatch-Rendered"  # on a rendered capture's stored headers: "chromium"
+RAW_SHA256 = "X-Mirrorwatch-Raw-Sha256"  # the SHA-256 of the raw HTML the rendering started from
+HANDLER = "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+class BrowserMissing(RuntimeError):
+    """A source renders but no chromium (or scrapy-playwright) is installed; the message is one line."""
+
+
+def chromium_path() -> str:
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if path is None:
+        raise BrowserMissing("render = \"browser\" needs chromium: apt-get install chromium "
+                             "(or scripts/ensure-chromium.sh)")
+    try:
+        import scrapy_playwright  # noqa: F401
+    except ImportError:
+        raise BrowserMissing("render = \"browser\" needs scrapy-playwright: pip install 'mirrorwatch[browser]'") from None
+    return path
+
+
+def browser_settings(source: Source) -> dict:
+    """The settings a rendering source's crawler adds (none for an ``http`` source)."""
+    if source.render != "browser":
+        return {}
+    settings = {} if source.render_offsite else {"PLAYWRIGHT_ABORT_REQUEST": _offsite(source.origin)}
+    return settings | {
+        "DOWNLOAD_HANDLERS": {"http": HANDLER, "https": HANDLER},
+        "PLAYWRIGHT_BROWSER_TYPE": "chromium",
+        "PLAYWRIGHT_LAUNCH_OPTIONS": {"executable_path": chromium_path(), "headless": True, "args": CHROMIUM_ARGS},
+        "PLAYWRIGHT_MAX_PAGES_PER_CONTEXT": source.render_concurrency,
+        # The context being recycled may still finish its pages while the next one starts.
+        "PLAYWRIGHT_MAX_CONTEXTS": 2,
+        "PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT": source.render_timeout * 1000,
+    }
+
+
+def _offsite(origin: str):
+    """``render_offsite = false``: abort the requests of a rendered page to other origins."""
+    from storage.urls import origin_of
+
+    def abort(request) -> bool:
+        return request.url.startswith(("http:", "https:")) and origin_of(request.url) != origin
+
+    return abort
+
+
+def raw_sha256(body: bytes) -> str:
+    return hashlib.sha256(body).hexdigest()
+
+
+class Renderer:
+    """The render requests of one source's crawl, and the recycling of their browser contexts."""
+
+    def __init__(self, source: Source):
+        self.source = source
+        self.generation = 0  # the context new pages open in: "<source>-<generation>"
+        self.served = 0  # pages given to the current context
+        self.open: Counter[str] = Counter()  # pages not closed yet, per context
+
+    def request(self, response: Response, callback, errback) -> scrapy.Request:
+        """The rendering of an article whose plain fetch is ``response``."""
+        from scrapy_playwright.page import PageMethod
+
+        timeout = self.source.render_timeout * 1000
+        if self.source.wait_for:
+            methods, wait_until = [PageMethod("wait_for_selector", self.source.wait_for, timeout=timeout)], "load"
+        else:
+            methods, wait_until = [], "networkidle"
+        context = f"{self.source.name}-{self.generation}"
+        self.open[context] += 1
+        self.served += 1
+        if self.served >= self.source.render_recycle:
+            self.generation, self.served = self.generation + 1, 0
+        meta = {key: response.meta[key] for key in ("depth", "article", "listed_modified") if key in response.meta}
+        meta.update(playwright=True, playwright_include_page=True, playwright_context=context,
+                    playwright_page_methods=methods,
+                    playwright_page_goto_kwargs={"wait_until": wait_until, "timeout": timeout},
+                    raw_response=_raw(response), handle_httpstatus_list=[404, 410])
+        return scrapy.Request(response.url, callback=callback, errback=errback, meta=meta, dont_filter=True)
+
+    async def done(self, meta: dict) -> None:
+        """Close a rendered page; close its context once it is retired and has no page left."""
+        page = meta.pop("playwright_page", None)
+        context = meta.get("playwright_context")
+        if page is None or context is None:
+            return
+        await page.close()
+        self.open[context] -= 1
+        if self.open[context] <= 0 and context != f"{self.source.name}-{self.generation}":
+            del self.open[context]
+            await page.context.close()
+
+    def timed_out(self, failure) -> str | None:
+        """The reason of a render that never settled, or None for another failure."""
+        name = type(failure.value).__name__
+        if name == "TimeoutError" or "Timeout" in str(failure.value).split("\n", 1)[0]:
+            what = f"waiting for {self.source.wait_for!r}" if self.source.wait_for else "the network going idle"
+            return f"render timed out after {self.source.render_timeout:g} s ({what})"
+        return None
+
+
+def _raw(response: Response) -> dict:
+    """What the rendered capture keeps of the plain fetch: its validators and its body's hash."""
+    return {"etag": response.headers.get(b"ETag"), "last_modified": response.headers.get(b"Last-Modified"),
+            "sha256": raw_sha256(response.body)}
