@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 _OWN_HEADERS = {"host", "content-length", "connection", "transfer-encoding", "accept-encoding", "if-none-match",
                 "if-modified-since"}
 _TOKEN = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")  # an HTTP header name (RFC 9110 token)
-_FIELD_VALUE = re.compile(r"^[\t\x20-\x7e]*$")  # printable ASCII: no line break can split a request
+FIELD_VALUE = re.compile(r"^[\t\x20-\x7e]*$")  # printable ASCII: no line break can split a request
 
 
 def check_rate_fields(entry: dict, fail: Callable[[str, str], Exception]) -> None:
@@ -50,6 +50,6 @@ def header_pairs(table: dict, fail: Callable[[str, str], Exception]) -> Iterator
         if name.lower() in seen:
             raise fail("headers", f"{name!r} given twice")
         seen.add(name.lower())
-        if not isinstance(value, str) or not _FIELD_VALUE.match(value):
+        if not isinstance(value, str) or not FIELD_VALUE.match(value):
             raise fail("headers", f"the value of {name!r} must be one line of printable ASCII text")
         yield name, value

@@ -15,7 +15,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from crawler.monitor.schedules import parse_schedule
-from crawler.source_requests import check_rate_fields, header_pairs, proxy_shown
+from crawler.source_requests import FIELD_VALUE, check_rate_fields, header_pairs, proxy_shown
 from storage.urls import origin_of
 from storage.when import parse_duration
 
@@ -241,7 +241,7 @@ def _parse(entry: object, where: str) -> Source:
     if len(limits) == 2 and limits["recheck_min"] > limits["recheck_max"]:
         raise fail("recheck_min", "must not be longer than recheck_max")
     user_agent = entry.get("user_agent")
-    if user_agent is not None and not (user_agent.strip() and _FIELD_VALUE.match(user_agent)):
+    if user_agent is not None and not (user_agent.strip() and FIELD_VALUE.match(user_agent)):
         raise fail("user_agent", "must be one line of printable ASCII text")
     headers = tuple(header_pairs(entry.get("headers", {}), fail))
     check_rate_fields(entry, fail)
