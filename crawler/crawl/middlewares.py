@@ -34,7 +34,9 @@ from storage.urls import normalize_url, origin_of
 log = logging.getLogger(__name__)
 
 
-class SameOriginMiddleware:
+class _OfTheCrawler:
+    """A middleware that reads the crawl's spider and stats through the crawler it was made for."""
+
     def __init__(self, crawler):
         self.crawler = crawler
 
@@ -42,6 +44,8 @@ class SameOriginMiddleware:
     def from_crawler(cls, crawler):
         return cls(crawler)
 
+
+class SameOriginMiddleware(_OfTheCrawler):
     def process_request(self, request):
         source = getattr(self.crawler.spider, "source", None)
         if source is not None and origin_of(request.url) != source.origin:
@@ -51,14 +55,7 @@ class SameOriginMiddleware:
         return None
 
 
-class RedirectAliasMiddleware:
-    def __init__(self, crawler):
-        self.crawler = crawler
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        return cls(crawler)
-
+class RedirectAliasMiddleware(_OfTheCrawler):
     def process_response(self, request, response):
         location = response.headers.get(b"Location")
         spider = self.crawler.spider
@@ -78,14 +75,7 @@ class RedirectAliasMiddleware:
         return response
 
 
-class SourceHeadersMiddleware:
-    def __init__(self, crawler):
-        self.crawler = crawler
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        return cls(crawler)
-
+class SourceHeadersMiddleware(_OfTheCrawler):
     def process_request(self, request):
         source = getattr(self.crawler.spider, "source", None)
         if source is not None:
