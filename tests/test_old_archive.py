@@ -3,10 +3,12 @@ tests/data/README.md) opens, migrates, and keeps its scheduler job with its next
 
 from __future__ import annotations
 
+import math
 import pickle
 import shutil
 import sqlite3
-from datetime import UTC, datetime
+import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
@@ -58,8 +60,22 @@ def test_it_opens_migrates_and_reads_as_before(tmp_path):
     archive.engine.dispose()
 
 
+def still_due(db: Path) -> None:
+    """Move the stored job's next run into the future by whole days, as a job the old code just wrote.
+
+    The file was written with a next run a few hours ahead; once that moment has passed, the
+    scheduler would rightly treat the job as missed, which is not what this test is about."""
+    next_run, state = stored_job(db)
+    days = max(0, math.ceil((time.time() - next_run) / 86400)) + 1
+    state["next_run_time"] += timedelta(days=days)
+    with sqlite3.connect(db) as conn:
+        conn.execute("update mirrorwatch_jobs set next_run_time = ?, job_state = ?",
+                     (next_run + days * 86400, pickle.dumps(state, pickle.HIGHEST_PROTOCOL)))
+
+
 def test_its_scheduler_job_keeps_its_next_run_time(tmp_path):
     db = old_archive(tmp_path)
+    still_due(db)
     next_run, _ = stored_job(db)
     (tmp_path / "sources.toml").write_text(
         f'[[source]]\nname = "gazette"\nrole = "origin"\nstart_urls = ["{SITE}/"]\nallow = ["/articles/"]\n'
