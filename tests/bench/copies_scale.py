@@ -33,8 +33,9 @@ from pathlib import Path
 
 from sqlalchemy import func, insert, select, text
 
-from storage import boilerplate, copies
+from storage import copies
 from storage.archive import Archive
+from storage.copies import boilerplate
 from storage.copies.fingerprints import fingerprints
 from storage.models import Capture, Fingerprint, Page, ParagraphSeen, Source, Version
 from storage.text.normalize import text_sha256
@@ -176,7 +177,7 @@ def main() -> None:
     if args.match_only:  # one timed run for --compare, in a process of its own
         texts = json.loads(Path(args.match_only).read_text())
         out = measure(Archive.open(args.db), [(sid, paragraphs) for sid, paragraphs in texts])
-        print(json.dumps({**out, "code": str(Path(copies.__file__).resolve().parents[1])}))
+        print(json.dumps({**out, "code": str(Path(copies.__file__).resolve().parents[2])}))
         return
     if args.compare and args.db:
         parser.error("--compare copies a SQLite file: leave out --db")
