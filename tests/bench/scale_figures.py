@@ -139,14 +139,29 @@ def measure_index(n_versions: int, pg: bool) -> None:
                 else:
                     size = lambda t: s.scalar(text("select pg_total_relation_size(:t)"), {"t": t})  # noqa: E731
                 fp, seen = size(Fingerprint.__tablename__), size(ParagraphSeen.__tablename__)
+                compact = size(_compact_copy(s, label))
             archive.engine.dispose()
             indexed = len(stored)
             print(f"{label:<12}{rows:>12,}{rows / indexed:>11.1f}{fp / 1e6:>9.1f}{fp / indexed:>9,.0f}"
                   f"{fp / rows:>7.1f}{seen / indexed:>23,.0f}")
+            print(f"{'  compact':<12}{rows:>12,}{rows / indexed:>11.1f}{compact / 1e6:>9.1f}{compact / indexed:>9,.0f}"
+                  f"{compact / rows:>7.1f}   (hash, page_id) as the primary key, no id column nor other index")
     finally:
         if cleanup is not None:
             cleanup.close()
     memory(texts)
+
+
+def _compact_copy(s, label: str) -> str:
+    """The fingerprint rows in the layout a partitioned index would use: (hash, page_id) as the key."""
+    from sqlalchemy import text
+
+    rowid = " WITHOUT ROWID" if label == "SQLite" else ""
+    s.execute(text(f"CREATE TABLE fp_compact (hash BIGINT NOT NULL, page_id INTEGER NOT NULL, "
+                   f"PRIMARY KEY (hash, page_id)){rowid}"))
+    s.execute(text("INSERT INTO fp_compact SELECT hash, page_id FROM fingerprint ORDER BY page_id"))
+    s.commit()
+    return "fp_compact"
 
 
 def memory(texts: list[list[str]]) -> None:
@@ -164,13 +179,38 @@ def memory(texts: list[list[str]]) -> None:
             index[h] = page
     as_dict = tracemalloc.get_traced_memory()[0]
     tracemalloc.stop()
-    hashes = np.fromiter(index, dtype=np.int64, count=len(index))
-    arrays = np.sort(hashes).nbytes + np.zeros(len(index), dtype=np.int32).nbytes
+    hashes = np.sort(np.fromiter(index, dtype=np.int64, count=len(index)))
+    arrays = hashes.nbytes + np.zeros(len(index), dtype=np.int32).nbytes
     print(f"in memory, {n:,} hashes ({len(index):,} distinct) of {len(texts):,} pages: dict "
           f"{as_dict / len(texts):,.0f} B/page ({as_dict / len(index):.0f} B/hash); sorted int64 hash + int32 "
           f"page arrays {arrays / len(texts):,.0f} B/page ({arrays / len(index):.0f} B/hash); "
           f"ratio {as_dict / arrays:.1f}x")
+    lookups(index, hashes)
     del index
+
+
+def lookups(index: dict[int, int], hashes, pages: int = 1000, per_page: int = 330) -> None:
+    """The first pass's lookups: ``per_page`` hashes a page (the visible text's, as measured above),
+    a tenth of them in the index, through the dict and through a binary search of the sorted array."""
+    import numpy as np
+
+    rng = random.Random(7)
+    present = list(index)
+    queries = [[rng.choice(present) if rng.random() < 0.1 else rng.getrandbits(63) for _ in range(per_page)]
+               for _ in range(pages)]
+    started = time.process_time()
+    found_dict = sum(sum(1 for h in q if h in index) for q in queries)
+    in_dict = time.process_time() - started
+    arrays = [np.array(q, dtype=np.int64) for q in queries]
+    started = time.process_time()
+    found_array = 0
+    for q in arrays:
+        at = np.searchsorted(hashes, q).clip(max=len(hashes) - 1)
+        found_array += int((hashes[at] == q).sum())
+    in_array = time.process_time() - started
+    assert found_dict == found_array
+    print(f"lookups of {per_page} hashes a page: dict {1e6 * in_dict / pages:.0f} us/page, sorted array "
+          f"{1e6 * in_array / pages:.0f} us/page ({len(hashes):,} hashes held)")
 
 
 def main() -> None:
