@@ -40,7 +40,7 @@ from storage.copies.fingerprints import fingerprints
 from storage.models import Capture, Fingerprint, Page, ParagraphSeen, Source, Version
 from storage.text.normalize import text_sha256
 from storage.types import Extracted, Fetch
-from tests.bench import measure
+from tests.bench.measure import own_peak_rss_kib
 
 SOURCES = 20
 WORDS_PER_PARAGRAPH = (30, 70)
@@ -158,7 +158,7 @@ def measure(archive: Archive, texts: list[tuple[int, list[str]]]) -> dict:
 
 
 def peak_mb() -> float:
-    return measure.own_peak_rss_kib() / 1024
+    return own_peak_rss_kib() / 1024
 
 
 def main() -> None:
