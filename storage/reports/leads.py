@@ -124,7 +124,7 @@ def leads(s: Session, configured: Mapping[str, str], *, limit: int | None = None
                 named.append((name, url, linked, articles))
     _add_copies(s, outside, lead)
     unplaced = _place_names(s, named, found, outside, lead)
-    rows = sorted((_row(x, sources, outside, configured) for x in found.values() if x.qualifies()),
+    rows = sorted((_row(x, sources, outside) for x in found.values() if x.qualifies()),
                   key=lambda r: (-r["score"], r["host"], r["origin"]))
     _unique_names(rows, set(configured))
     return {"leads": rows[:limit] if limit else rows, "leads_total": len(rows), "unplaced_names": unplaced,
@@ -193,8 +193,7 @@ def _host_keys(origin: str) -> set[str]:
     return {k for k in (name_key(host), name_key(host.split(".")[0])) if len(k) >= 3}
 
 
-def _row(x: _Lead, sources: dict[int, tuple[str, str | None]], outside: dict[int, str],
-         configured: Mapping[str, str]) -> dict:
+def _row(x: _Lead, sources: dict[int, tuple[str, str | None]], outside: dict[int, str]) -> dict:
     in_archive = next((sources[sid][0] for sid, o in sorted(outside.items()) if o == x.origin), None)
     role = ("origin" if x.naming or len(x.original_pages) > len(x.copy_pages)
             else "mirror" if x.copy_pages else "origin")
