@@ -165,20 +165,20 @@ def _compact_copy(s, label: str) -> str:
 
 
 def memory(texts: list[list[str]]) -> None:
-    """The same hashes in a worker's memory: {hash: page} in a dict (its keys and values counted;
-    the word-hash cache warmed first, so it is not), and two sorted NumPy arrays."""
+    """The same hashes in a worker's memory: {hash: page} in a dict (its keys and values counted),
+    and two sorted NumPy arrays."""
     import numpy as np
 
-    prints = [fingerprints(paragraphs) for paragraphs in texts]  # warms the word-hash cache
+    prints = [np.fromiter(fingerprints(paragraphs), dtype=np.int64) for paragraphs in texts]
     n = sum(len(p) for p in prints)
-    del prints
     tracemalloc.start()
     index: dict[int, int] = {}
-    for page, paragraphs in enumerate(texts):
-        for h in fingerprints(paragraphs):
+    for page, page_hashes in enumerate(prints):
+        for h in page_hashes.tolist():  # new int objects, allocated (and counted) here, as a worker would
             index[h] = page
     as_dict = tracemalloc.get_traced_memory()[0]
     tracemalloc.stop()
+    del prints
     hashes = np.sort(np.fromiter(index, dtype=np.int64, count=len(index)))
     arrays = hashes.nbytes + np.zeros(len(index), dtype=np.int32).nbytes
     print(f"in memory, {n:,} hashes ({len(index):,} distinct) of {len(texts):,} pages: dict "
