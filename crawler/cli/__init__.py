@@ -7,6 +7,7 @@ Commands, one module per group:
 * ``pages``     history, diff, copies, compare
 * ``inspect``   captures, show, search
 * ``report``    report
+* ``discover``  discover
 * ``schedule``  schedule
 * ``files``     export corpus|warc, import warc
 * ``upkeep``    reextract, prune, db upgrade
@@ -27,6 +28,7 @@ import sys
 import click
 
 from crawler.cli import crawl, demo, files, pages, report, schedule, serve, upkeep
+from crawler.cli.discover import discover
 from crawler.cli import sources as sources_commands
 from crawler.cli import inspect as inspect_page
 from crawler.cli.common import Context
@@ -80,6 +82,7 @@ for _command in (
     inspect_page.captures, inspect_page.show, inspect_page.search,
 ):
     cli.add_command(_command)
+cli.add_command(discover)
 
 
 def main() -> None:

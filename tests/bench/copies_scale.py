@@ -33,13 +33,14 @@ from pathlib import Path
 
 from sqlalchemy import func, insert, select, text
 
-from storage import boilerplate, copies
+from storage import copies
 from storage.archive import Archive
+from storage.copies import boilerplate
 from storage.copies.fingerprints import fingerprints
 from storage.models import Capture, Fingerprint, Page, ParagraphSeen, Source, Version
 from storage.text.normalize import text_sha256
 from storage.types import Extracted, Fetch
-from tests.bench import measure
+from tests.bench.measure import own_peak_rss_kib
 
 SOURCES = 20
 WORDS_PER_PARAGRAPH = (30, 70)
@@ -157,7 +158,7 @@ def measure(archive: Archive, texts: list[tuple[int, list[str]]]) -> dict:
 
 
 def peak_mb() -> float:
-    return measure.own_peak_rss_kib() / 1024
+    return own_peak_rss_kib() / 1024
 
 
 def main() -> None:
@@ -176,7 +177,7 @@ def main() -> None:
     if args.match_only:  # one timed run for --compare, in a process of its own
         texts = json.loads(Path(args.match_only).read_text())
         out = measure(Archive.open(args.db), [(sid, paragraphs) for sid, paragraphs in texts])
-        print(json.dumps({**out, "code": str(Path(copies.__file__).resolve().parents[1])}))
+        print(json.dumps({**out, "code": str(Path(copies.__file__).resolve().parents[2])}))
         return
     if args.compare and args.db:
         parser.error("--compare copies a SQLite file: leave out --db")
