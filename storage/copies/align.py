@@ -35,6 +35,7 @@ LINK_MIN_COVERAGE = 0.2
 LINK_MIN_PRECISION = 0.5
 
 _TOKEN = re.compile(r"\w+")
+_MARKER = re.compile(r"(?<!\S)\d{1,3}[.)](?!\S)")  # a list item's number
 
 
 @lru_cache(maxsize=1 << 14)  # a paragraph is tokenised for fingerprints, then for every alignment
@@ -86,22 +87,85 @@ def align(original: Sequence[str], copy: Sequence[str], *,
         for c, counter in edges.items()
         if c_matched[c] >= min(MIN_RUN, 0.3 * _size(copy, c))
     }
-    rows = _rows(original, copy, ties, set(original_boilerplate), set(copy_boilerplate))
+    _absorb(links, ties, o_tok, c_tok, o_spans, c_spans)
+    c_matched = Counter(c_par[j] for j in links)
+    groups = _components(ties)
+    rows = _rows(original, copy, groups, set(original_boilerplate), set(copy_boilerplate))
     o_total, c_total, matched = len(o_tok), len(c_tok), len(links)
     coverage = matched / o_total if o_total else 0.0
     precision = matched / c_total if c_total else 0.0
     summary = Counter(r.status for r in rows)
-    o_sizes = [_size(original, i) for i in range(len(original))]
-    c_sizes = [_size(copy, j) for j in range(len(copy))]
     edits = {k: _edit(r) for k, r in enumerate(rows) if r.words}
     in_rows = sum(len(tokens(r.original)) - max(0, edits[k][0] - edits[k][1]) if k in edits else len(tokens(r.original))
                   for k, r in enumerate(rows) if r.status in ("same", "cosmetic", "edited"))
-    kept = relation.body(o_sizes, Counter(o_par[i] for i in links.values()), c_sizes, c_matched,
-                         set(original_boilerplate), set(copy_boilerplate),
-                         _edits(rows, edits), in_rows)
+    sides = [_side(paragraphs, Counter(owner[i] for i in matched_tokens), {p for g in groups for p in g[side]}, skip)
+             for side, (paragraphs, owner, matched_tokens, skip) in enumerate((
+                 (original, o_par, links.values(), original_boilerplate), (copy, c_par, links, copy_boilerplate)))]
+    kept = relation.body(*sides, _edits(rows, edits), in_rows, _trimmed(rows))
     return Alignment(tuple(rows), round(coverage, 4), round(precision, 4), matched,
                      relation.relation(kept, summary.keys() - {"boilerplate"}), dict(sorted(summary.items())),
                      round(kept.coverage, 4), round(kept.precision, 4))
+
+
+def _absorb(links: dict[int, int], ties: dict[int, set[int]], o_tok: list[str], c_tok: list[str],
+            o_spans: dict[int, tuple[int, int]], c_spans: dict[int, tuple[int, int]]) -> None:
+    """A paragraph left unpaired whose words stand, unmatched, in a paragraph of the other side
+    paired with its neighbour joins that pair: a line merged into a paragraph, or a sentence of
+    a paragraph split up, too short for runs of ``MIN_RUN`` tokens (links and ties grow)."""
+    o_ties: dict[int, set[int]] = {}
+    for c, originals in ties.items():
+        for o in originals:
+            o_ties.setdefault(o, set()).add(c)
+    for this, other, spans, other_spans, paired, is_copy in (
+            (o_tok, c_tok, o_spans, c_spans, o_ties, False), (c_tok, o_tok, c_spans, o_spans, ties, True)):
+        used = set(links) if is_copy else set(links.values())
+        other_used = set(links.values()) if is_copy else set(links)
+        order = list(spans)
+        for k, p in enumerate(order):
+            s, e = spans[p]
+            if p in paired or any(i in used for i in range(s, e)):
+                continue
+            near = [q for n in order[max(0, k - 1):k] + order[k + 1:k + 2] for q in sorted(paired.get(n, ()))]
+            for q in near:
+                at = _find(this[s:e], other, other_spans[q], other_used)
+                if at is None:
+                    continue
+                for d in range(e - s):
+                    if is_copy:
+                        links[s + d] = at + d
+                    else:
+                        links[at + d] = s + d
+                    other_used.add(at + d)
+                paired[p] = {q}
+                if is_copy:
+                    ties[p] = {q}
+                    o_ties.setdefault(q, set()).add(p)
+                else:
+                    ties[q].add(p)
+                break
+
+
+def _find(needle: list[str], hay: list[str], span: tuple[int, int], used: set[int]) -> int | None:
+    """The start of ``needle`` in ``hay[span]`` on tokens not yet matched, if it is there."""
+    n = len(needle)
+    for start in range(span[0], span[1] - n + 1):
+        if hay[start:start + n] == needle and not any(i in used for i in range(start, start + n)):
+            return start
+    return None
+
+
+def _side(paragraphs: Sequence[str], matched: Counter, kept: set[int], boilerplate: Collection[int]) -> relation.Side:
+    """A text as ``storage.copies.relation`` weighs it; a paragraph left unpaired that repeats one
+    kept or an earlier one of the same text is skipped (an extraction may carry the article twice)."""
+    sizes = [len(tokens(p)) for p in paragraphs]
+    seen = {tokens(paragraphs[i]) for i in kept}
+    repeats = set()
+    for i, p in enumerate(paragraphs):
+        if i not in kept and tokens(p) in seen:
+            repeats.add(i)
+        seen.add(tokens(p))
+    return relation.Side(sizes, matched, kept, [relation.listed(p) for p in paragraphs],
+                         set(boilerplate) | repeats)
 
 
 def _edits(rows: Sequence[Row], edits: dict[int, tuple[int, int]]) -> list[tuple[int, int]]:
@@ -120,17 +184,43 @@ def _edits(rows: Sequence[Row], edits: dict[int, tuple[int, int]]) -> list[tuple
     return out
 
 
+def _trimmed(rows: Sequence[Row]) -> int:
+    """Tokens the first and the last paired rows lose at the body's start and end (a byline, an
+    author's bio run into the original's first or last paragraph by its extraction)."""
+    paired = [r for r in rows if r.status in ("same", "cosmetic", "edited")]
+    if not paired:
+        return 0
+    head, tail = paired[0].words, paired[-1].words
+    out = len(tokens(head[0][1])) if len(head) > 1 and head[0][0] == "-" and head[1][0] != "+" else 0
+    return out + (len(tokens(tail[-1][1])) if len(tail) > 1 and tail[-1][0] == "-" else 0)
+
+
 def _heading(text: str) -> bool:
     """A title or subheading: a short line that is no sentence (a retitled copy is no edit)."""
     return len(tokens(text)) < relation.MINOR_TOKENS and not re.search(r"[.!?:;\"\u201d]\W*$", text)
 
 
 def _edit(row: Row) -> tuple[int, int]:
-    """Tokens an edited row removes and adds: words run together or apart, moved, or cut, are no edit."""
-    removed = [t for sign, text in row.words if sign == "-" for t in tokens(text)]
-    added = [t for sign, text in row.words if sign == "+" for t in tokens(text)]
-    if "".join(removed) == "".join(added):
+    """Tokens an edited row removes and adds: words run together or apart, moved, or cut, are no
+    edit, nor is a short sentence gained or lost whole (a line merged into the paragraph)."""
+    words = row.words
+    if "".join(t for sign, text in words if sign == "-" for t in tokens(text)) == "".join(
+            t for sign, text in words if sign == "+" for t in tokens(text)):
         return 0, 0
+    removed: list[str] = []
+    added: list[str] = []
+    for k, (sign, text) in enumerate(words):
+        if sign == "=":
+            continue
+        pieces = tokens(_MARKER.sub(" ", text))  # a list renumbered ("- " for "1. ") is no edit
+        replaces = (sign == "-" and k + 1 < len(words) and words[k + 1][0] == "+") or (
+            sign == "+" and k > 0 and words[k - 1][0] == "-")
+        if not replaces:
+            around = [t for s, t in words[:k] if s in ("=", sign)], [t for s, t in words[k + 1:] if s in ("=", sign)]
+            if relation.minor(text, len(pieces), around[0][-1] if around[0] else None,
+                              around[1][0] if around[1] else None):
+                continue
+        (removed if sign == "-" else added).extend(pieces)
     r, a = Counter(removed), Counter(added)
     gone, new = list((r - a).elements()), list((a - r).elements())
     for word in list(gone):  # a word that markup cut (a drop cap: "D" + "uring") is no edit
@@ -239,8 +329,7 @@ def _in_order(pairs: dict[int, int], weight) -> set[int]:
     return chain
 
 
-def _rows(original, copy, ties: dict[int, set[int]], o_bp: set[int], c_bp: set[int]) -> list[Row]:
-    groups = _components(ties)
+def _rows(original, copy, groups: list[tuple[list[int], list[int]]], o_bp: set[int], c_bp: set[int]) -> list[Row]:
     group_of_copy = {c: g for g in groups for c in g[1]}
     emitted: set[int] = set()
     rows: list[Row] = []
