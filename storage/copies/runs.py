@@ -9,7 +9,7 @@ short for a run that stand in the paragraph next to them on the other side join 
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from difflib import SequenceMatcher
 from functools import lru_cache
 
@@ -27,7 +27,7 @@ def tokens(paragraph: str) -> tuple[str, ...]:
 
 
 def flatten(paragraphs: Sequence[str], skip: Collection[int]
-             ) -> tuple[list[str], list[int], dict[int, tuple[int, int]]]:
+            ) -> tuple[list[str], list[int], dict[int, tuple[int, int]]]:
     """All tokens in order, the paragraph of each, and each paragraph's span of tokens."""
     flat: list[str] = []
     owner: list[int] = []
@@ -42,7 +42,7 @@ def flatten(paragraphs: Sequence[str], skip: Collection[int]
 
 
 def match(a: list[str], b: list[str], a_spans: dict[int, tuple[int, int]],
-           b_spans: dict[int, tuple[int, int]]) -> dict[int, int]:
+          b_spans: dict[int, tuple[int, int]]) -> dict[int, int]:
     """Runs of >= MIN_RUN equal tokens; repeated on the leftovers to catch moved text.
 
     Paragraphs whose tokens are equal on both sides are paired first, directly:
@@ -122,7 +122,7 @@ def _in_order(pairs: dict[int, int], weight) -> set[int]:
 
 
 def absorb(links: dict[int, int], ties: dict[int, set[int]], o_tok: list[str], c_tok: list[str],
-            o_spans: dict[int, tuple[int, int]], c_spans: dict[int, tuple[int, int]]) -> None:
+           o_spans: dict[int, tuple[int, int]], c_spans: dict[int, tuple[int, int]]) -> None:
     """A paragraph left unpaired whose words stand, unmatched, in a paragraph of the other side
     paired with its neighbour joins that pair: a line merged into a paragraph, or a sentence of
     a paragraph split up, too short for runs of ``MIN_RUN`` tokens (links and ties grow)."""
@@ -150,12 +150,11 @@ def absorb(links: dict[int, int], ties: dict[int, set[int]], o_tok: list[str], c
                     else:
                         links[at + d] = s + d
                     other_used.add(at + d)
-                paired[p] = {q}
                 if is_copy:
                     ties[p] = {q}
-                    o_ties.setdefault(q, set()).add(p)
                 else:
                     ties[q].add(p)
+                    o_ties[p] = {q}  # a line next to it may join the same pair
                 break
 
 
@@ -163,6 +162,6 @@ def _find(needle: list[str], hay: list[str], span: tuple[int, int], used: set[in
     """The start of ``needle`` in ``hay[span]`` on tokens not yet matched, if it is there."""
     n = len(needle)
     for start in range(span[0], span[1] - n + 1):
-        if hay[start:start + n] == needle and not any(i in used for i in range(start, start + n)):
+        if hay[start] == needle[0] and hay[start:start + n] == needle and not any(i in used for i in range(start, start + n)):
             return start
     return None
