@@ -85,5 +85,5 @@ def compare(session: sessionmaker[Session], url_a: str, url_b: str) -> tuple[cop
         original, copy, reason = copies.choose_original(s, side_a, side_b)
         alignment = copies.compare(original, copy)
         if not alignment.is_copy:  # no original to name: the two pages as they were asked for
-            return side_a, side_b, None, copies.compare(side_a, side_b)
+            return side_a, side_b, None, alignment if original is side_a else copies.compare(side_a, side_b)
         return original, copy, reason, alignment

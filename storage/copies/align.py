@@ -2,9 +2,9 @@
 
 Pure functions on paragraph lists. Texts are compared as word tokens of their
 normalised form (``storage.text.normalize``), so typography never counts as an edit.
-Matching is by runs of at least ``MIN_RUN`` tokens in order, repeated on what is
-left so that moved paragraphs are found too; runs shorter than that (stock
-phrases, a shared quotation's fragments) do not count.
+Matching is by runs of at least ``MIN_RUN`` tokens in order (``storage.copies.runs``),
+repeated on what is left so that moved paragraphs are found too; runs shorter than that
+(stock phrases, a shared quotation's fragments) do not count.
 
 Paragraph statuses: ``same`` (identical text), ``cosmetic`` (differs only in
 typography, white space or paragraph breaks), ``edited`` (with a word diff),
@@ -20,26 +20,21 @@ import re
 from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
-from difflib import SequenceMatcher
-from functools import lru_cache
 
 from storage.copies import relation
+from storage.copies.runs import MIN_RUN, absorb, flatten, match, tokens
+from storage.text.diff import marked
 from storage.text.normalize import normalize_text
 
-MIN_RUN = 6  # tokens: shorter common runs are coincidence
-SHORT_PARAGRAPH = 20  # tokens: below this, a paragraph (title, heading) may well recur in one text
+__all__ = ["MIN_RUN", "Alignment", "Row", "align", "tokens", "word_diff"]
+
 # A pair of texts is a copy when they share at least LINK_MIN_TOKENS tokens in
 # runs and either side is substantially made of the other.
 LINK_MIN_TOKENS = 25
 LINK_MIN_COVERAGE = 0.2
 LINK_MIN_PRECISION = 0.5
 
-_TOKEN = re.compile(r"\w+")
-
-
-@lru_cache(maxsize=1 << 14)  # a paragraph is tokenised for fingerprints, then for every alignment
-def tokens(paragraph: str) -> tuple[str, ...]:
-    return tuple(_TOKEN.findall(normalize_text(paragraph)))
+_MARKER = re.compile(r"(?<!\S)\d{1,3}[.)](?!\S)")  # a list item's number
 
 
 @dataclass(frozen=True)
@@ -73,9 +68,9 @@ class Alignment:
 def align(original: Sequence[str], copy: Sequence[str], *,
           original_boilerplate: Collection[int] = (), copy_boilerplate: Collection[int] = ()) -> Alignment:
     """Compare two paragraph lists; boilerplate arguments are paragraph indexes to leave out."""
-    o_tok, o_par, o_spans = _flatten(original, original_boilerplate)
-    c_tok, c_par, c_spans = _flatten(copy, copy_boilerplate)
-    links = _match(o_tok, c_tok, o_spans, c_spans)  # copy token index -> original token index
+    o_tok, o_par, o_spans = flatten(original, original_boilerplate)
+    c_tok, c_par, c_spans = flatten(copy, copy_boilerplate)
+    links = match(o_tok, c_tok, o_spans, c_spans)  # copy token index -> original token index
     c_matched = Counter(c_par[j] for j in links)
     # Each copy paragraph is tied to the original paragraphs that give it a fair share of its words.
     edges: dict[int, dict[int, int]] = {}
@@ -86,22 +81,38 @@ def align(original: Sequence[str], copy: Sequence[str], *,
         for c, counter in edges.items()
         if c_matched[c] >= min(MIN_RUN, 0.3 * _size(copy, c))
     }
-    rows = _rows(original, copy, ties, set(original_boilerplate), set(copy_boilerplate))
+    absorb(links, ties, o_tok, c_tok, o_spans, c_spans)
+    c_matched = Counter(c_par[j] for j in links)
+    groups = _components(ties)
+    rows = _rows(original, copy, groups, set(original_boilerplate), set(copy_boilerplate))
     o_total, c_total, matched = len(o_tok), len(c_tok), len(links)
     coverage = matched / o_total if o_total else 0.0
     precision = matched / c_total if c_total else 0.0
     summary = Counter(r.status for r in rows)
-    o_sizes = [_size(original, i) for i in range(len(original))]
-    c_sizes = [_size(copy, j) for j in range(len(copy))]
     edits = {k: _edit(r) for k, r in enumerate(rows) if r.words}
     in_rows = sum(len(tokens(r.original)) - max(0, edits[k][0] - edits[k][1]) if k in edits else len(tokens(r.original))
                   for k, r in enumerate(rows) if r.status in ("same", "cosmetic", "edited"))
-    kept = relation.body(o_sizes, Counter(o_par[i] for i in links.values()), c_sizes, c_matched,
-                         set(original_boilerplate), set(copy_boilerplate),
-                         _edits(rows, edits), in_rows)
+    sides = [_side(paragraphs, Counter(owner[i] for i in matched_tokens), {p for g in groups for p in g[side]}, skip)
+             for side, (paragraphs, owner, matched_tokens, skip) in enumerate((
+                 (original, o_par, links.values(), original_boilerplate), (copy, c_par, links, copy_boilerplate)))]
+    kept = relation.body(*sides, _edits(rows, edits), in_rows, _trimmed(rows))
     return Alignment(tuple(rows), round(coverage, 4), round(precision, 4), matched,
                      relation.relation(kept, summary.keys() - {"boilerplate"}), dict(sorted(summary.items())),
                      round(kept.coverage, 4), round(kept.precision, 4))
+
+
+def _side(paragraphs: Sequence[str], matched: Counter, kept: set[int], boilerplate: Collection[int]) -> relation.Side:
+    """A text as ``storage.copies.relation`` weighs it; a paragraph left unpaired that repeats one
+    kept or an earlier one of the same text is skipped (an extraction may carry the article twice)."""
+    sizes = [len(tokens(p)) for p in paragraphs]
+    seen = {tokens(paragraphs[i]) for i in kept}
+    repeats = set()
+    for i, p in enumerate(paragraphs):
+        if i not in kept and tokens(p) in seen:
+            repeats.add(i)
+        seen.add(tokens(p))
+    return relation.Side(sizes, matched, kept, [relation.listed(p) for p in paragraphs],
+                         set(boilerplate) | repeats)
 
 
 def _edits(rows: Sequence[Row], edits: dict[int, tuple[int, int]]) -> list[tuple[int, int]]:
@@ -120,17 +131,43 @@ def _edits(rows: Sequence[Row], edits: dict[int, tuple[int, int]]) -> list[tuple
     return out
 
 
+def _trimmed(rows: Sequence[Row]) -> int:
+    """Tokens the first and the last paired rows lose at the body's start and end (a byline, an
+    author's bio run into the original's first or last paragraph by its extraction)."""
+    paired = [r for r in rows if r.status in ("same", "cosmetic", "edited")]
+    if not paired:
+        return 0
+    head, tail = paired[0].words, paired[-1].words
+    out = len(tokens(head[0][1])) if len(head) > 1 and head[0][0] == "-" and head[1][0] != "+" else 0
+    return out + (len(tokens(tail[-1][1])) if len(tail) > 1 and tail[-1][0] == "-" else 0)
+
+
 def _heading(text: str) -> bool:
     """A title or subheading: a short line that is no sentence (a retitled copy is no edit)."""
     return len(tokens(text)) < relation.MINOR_TOKENS and not re.search(r"[.!?:;\"\u201d]\W*$", text)
 
 
 def _edit(row: Row) -> tuple[int, int]:
-    """Tokens an edited row removes and adds: words run together or apart, moved, or cut, are no edit."""
-    removed = [t for sign, text in row.words if sign == "-" for t in tokens(text)]
-    added = [t for sign, text in row.words if sign == "+" for t in tokens(text)]
-    if "".join(removed) == "".join(added):
+    """Tokens an edited row removes and adds: words run together or apart, moved, or cut, are no
+    edit, nor is a short sentence gained or lost whole (a line merged into the paragraph)."""
+    words = row.words
+    if "".join(t for sign, text in words if sign == "-" for t in tokens(text)) == "".join(
+            t for sign, text in words if sign == "+" for t in tokens(text)):
         return 0, 0
+    removed: list[str] = []
+    added: list[str] = []
+    for k, (sign, text) in enumerate(words):
+        if sign == "=":
+            continue
+        pieces = tokens(_MARKER.sub(" ", text))  # a list renumbered ("- " for "1. ") is no edit
+        replaces = (sign == "-" and k + 1 < len(words) and words[k + 1][0] == "+") or (
+            sign == "+" and k > 0 and words[k - 1][0] == "-")
+        if not replaces:
+            around = [t for s, t in words[:k] if s in ("=", sign)], [t for s, t in words[k + 1:] if s in ("=", sign)]
+            if relation.minor(text, len(pieces), around[0][-1] if around[0] else None,
+                              around[1][0] if around[1] else None):
+                continue
+        (removed if sign == "-" else added).extend(pieces)
     r, a = Counter(removed), Counter(added)
     gone, new = list((r - a).elements()), list((a - r).elements())
     for word in list(gone):  # a word that markup cut (a drop cap: "D" + "uring") is no edit
@@ -144,103 +181,7 @@ def _size(paragraphs: Sequence[str], index: int) -> int:
     return len(tokens(paragraphs[index]))
 
 
-def _flatten(paragraphs: Sequence[str], skip: Collection[int]
-             ) -> tuple[list[str], list[int], dict[int, tuple[int, int]]]:
-    """All tokens in order, the paragraph of each, and each paragraph's span of tokens."""
-    flat: list[str] = []
-    owner: list[int] = []
-    spans: dict[int, tuple[int, int]] = {}
-    for index, paragraph in enumerate(paragraphs):
-        if index in skip or not (words := tokens(paragraph)):
-            continue
-        spans[index] = (len(flat), len(flat) + len(words))
-        flat.extend(words)
-        owner.extend([index] * len(words))
-    return flat, owner, spans
-
-
-def _match(a: list[str], b: list[str], a_spans: dict[int, tuple[int, int]],
-           b_spans: dict[int, tuple[int, int]]) -> dict[int, int]:
-    """Runs of >= MIN_RUN equal tokens; repeated on the leftovers to catch moved text.
-
-    Paragraphs whose tokens are equal on both sides are paired first, directly:
-    copies are mostly whole paragraphs, and difflib then only sees the rest.
-    """
-    links = _equal_paragraphs(a, b, a_spans, b_spans)
-    used = set(links.values())
-    free_a = [i for i in range(len(a)) if i not in used]
-    free_b = [j for j in range(len(b)) if j not in links]
-    for _ in range(4):
-        sa = [a[i] for i in free_a]
-        sb = [b[j] for j in free_b]
-        blocks = [blk for blk in SequenceMatcher(None, sa, sb, autojunk=False).get_matching_blocks()
-                  if blk.size >= MIN_RUN]
-        if not blocks:
-            break
-        for blk in blocks:
-            for k in range(blk.size):
-                links[free_b[blk.b + k]] = free_a[blk.a + k]
-        used_a = set(links.values())
-        free_a = [i for i in free_a if i not in used_a]
-        free_b = [j for j in free_b if j not in links]
-    return links
-
-
-def _equal_paragraphs(a, b, a_spans, b_spans) -> dict[int, int]:
-    """Pair paragraphs with equal tokens, then their equal neighbours (short headings
-    included, as a continuous run would have taken them); token index links."""
-    a_order, b_order = list(a_spans), list(b_spans)
-    text_a = {p: tuple(a[s:e]) for p, (s, e) in a_spans.items()}
-    text_b = {q: tuple(b[s:e]) for q, (s, e) in b_spans.items()}
-    by_text: dict[tuple[str, ...], list[int]] = {}
-    for p in a_order:
-        if len(text_a[p]) >= MIN_RUN:
-            by_text.setdefault(text_a[p], []).append(p)
-    pairs: dict[int, int] = {}  # copy paragraph position -> original paragraph position
-    for qi, q in enumerate(b_order):
-        if by_text.get(text_b[q]):
-            pairs[qi] = a_order.index(by_text[text_b[q]].pop(0))
-    # A short paragraph (a title, a heading) paired against the order that the other pairs
-    # keep is more likely a repeat (a post's title again in its footer) than the same text:
-    # the token matching after this pass pairs it, taking the earliest of equal runs.
-    in_order = _in_order(pairs, lambda qi: len(text_b[b_order[qi]]))
-    pairs = {qi: pi for qi, pi in pairs.items() if qi in in_order or len(text_b[b_order[qi]]) >= SHORT_PARAGRAPH}
-    taken = set(pairs.values())
-    grown = True
-    while grown:
-        grown = False
-        for qi, pi in list(pairs.items()):
-            for dq in (-1, 1):
-                qn, pn = qi + dq, pi + dq
-                if (qn not in pairs and pn not in taken and 0 <= qn < len(b_order) and 0 <= pn < len(a_order)
-                        and text_b[b_order[qn]] and text_b[b_order[qn]] == text_a[a_order[pn]]):
-                    pairs[qn] = pn
-                    taken.add(pn)
-                    grown = True
-    links: dict[int, int] = {}
-    for qi, pi in pairs.items():
-        (b_start, b_end), a_start = b_spans[b_order[qi]], a_spans[a_order[pi]][0]
-        links.update(zip(range(b_start, b_end), range(a_start, a_start + b_end - b_start)))
-    return links
-
-
-def _in_order(pairs: dict[int, int], weight) -> set[int]:
-    """The copy positions of the heaviest chain of pairs in the same order on both sides."""
-    order = sorted(pairs)
-    best: list[tuple[int, int]] = []  # for each pair: (weight of the best chain ending there, previous)
-    for k, qi in enumerate(order):
-        prev = max((j for j in range(k) if pairs[order[j]] < pairs[qi]), key=lambda j: best[j][0], default=-1)
-        best.append(((best[prev][0] if prev >= 0 else 0) + weight(qi), prev))
-    chain: set[int] = set()
-    k = max(range(len(order)), key=lambda j: best[j][0], default=-1)
-    while k >= 0:
-        chain.add(order[k])
-        k = best[k][1]
-    return chain
-
-
-def _rows(original, copy, ties: dict[int, set[int]], o_bp: set[int], c_bp: set[int]) -> list[Row]:
-    groups = _components(ties)
+def _rows(original, copy, groups: list[tuple[list[int], list[int]]], o_bp: set[int], c_bp: set[int]) -> list[Row]:
     group_of_copy = {c: g for g in groups for c in g[1]}
     emitted: set[int] = set()
     rows: list[Row] = []
@@ -307,15 +248,4 @@ def _compare(originals: list[str], copies: list[str]) -> Row:
 
 def word_diff(old: str, new: str) -> tuple[tuple[str, str], ...]:
     """Word-level diff; words equal after normalisation count as equal."""
-    a, b = old.split(), new.split()
-    matcher = SequenceMatcher(None, [normalize_text(w) for w in a], [normalize_text(w) for w in b], autojunk=False)
-    out: list[tuple[str, str]] = []
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
-        if op == "equal":
-            out.append(("=", " ".join(b[j1:j2])))
-            continue
-        if i2 > i1:
-            out.append(("-", " ".join(a[i1:i2])))
-        if j2 > j1:
-            out.append(("+", " ".join(b[j1:j2])))
-    return tuple(out)
+    return marked(old.split(), new.split(), " ", key=normalize_text)

@@ -8,7 +8,8 @@ that still resemble each other are ``changed``; the rest are ``removed`` or
 Then what a reader needs to find a change: :func:`text_end`, where a shortened text now
 ends (one wording, ``TextEnd.describe``); :func:`in_context`, the unchanged paragraphs
 kept around the changes (the others are collapsed by the renderers); :func:`typography`,
-what a change of typography only (quotes, dashes, spacing, case) changed, character by character.
+what a change of typography only (quotes, dashes, spacing, case) changed, character by character
+(:func:`marked`, the loop it shares with the word diff of copies).
 """
 
 from __future__ import annotations
@@ -207,14 +208,21 @@ _PIECES = re.compile(r"\w+|\s+|[^\w\s]")
 def typography(old: str, new: str) -> tuple[tuple[str, str], ...]:
     """Two spellings of one text (equal once normalised) as ("=", text) / ("-", old) / ("+", new)
     pieces that join back into each side exactly: what changed, and nothing else."""
-    a, b = _PIECES.findall(old), _PIECES.findall(new)
+    return marked(_PIECES.findall(old), _PIECES.findall(new), "")
+
+
+def marked(old: Sequence[str], new: Sequence[str], sep: str, key=None) -> tuple[tuple[str, str], ...]:
+    """Two sequences of pieces (words, characters) as ("=", text) / ("-", old) / ("+", new), each
+    run of pieces joined by ``sep``; ``key``: what pieces are compared by (equal runs show the new
+    side's spelling). One loop for ``typography`` and ``storage.copies.align.word_diff``."""
+    a, b = (old, new) if key is None else ([key(p) for p in old], [key(p) for p in new])
     out: list[tuple[str, str]] = []
     for op, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
         if op == "equal":
-            out.append(("=", "".join(a[i1:i2])))
+            out.append(("=", sep.join(new[j1:j2])))
             continue
         if i2 > i1:
-            out.append(("-", "".join(a[i1:i2])))
+            out.append(("-", sep.join(old[i1:i2])))
         if j2 > j1:
-            out.append(("+", "".join(b[j1:j2])))
+            out.append(("+", sep.join(new[j1:j2])))
     return tuple(out)

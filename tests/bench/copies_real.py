@@ -15,6 +15,7 @@ whole article), links found and original right; link precision and recall over t
 from __future__ import annotations
 
 import argparse
+import hashlib
 import random
 import re
 import shutil
@@ -92,6 +93,11 @@ def usable(article) -> bool:
     return sum((words & found).values()) >= 0.97 * sum(words.values())
 
 
+def half(article_id: str) -> str:
+    """A or B, by a stable hash of the original: a check of the relation rule on two disjoint halves."""
+    return "AB"[hashlib.blake2b(article_id.encode(), digest_size=2).digest()[0] % 2]
+
+
 def reader(relation: str | None) -> str | None:
     return "whole" if relation in WHOLE else relation
 
@@ -104,6 +110,7 @@ def evaluate(cases: list[Case]) -> dict:
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     by_kind: dict[str, Counter] = defaultdict(Counter)
+    halves: dict[str, Counter] = defaultdict(Counter)
     failures = []
     for case, r in results:
         k = by_kind[case.kind]
@@ -113,6 +120,9 @@ def evaluate(cases: list[Case]) -> dict:
             continue
         k["linked"] += r["linked"]
         k["relation"] += reader(r["relation"]) == case.expect
+        h = halves[half(case.original.id)]
+        h["n"] += 1
+        h["relation"] += reader(r["relation"]) == case.expect
         k["original"] += r["original_ok"]
         if reader(r["relation"]) != case.expect or not r["original_ok"]:
             failures.append((case.kind, case.original.id, r["relation"], r["coverage"], r["precision"],
@@ -121,7 +131,7 @@ def evaluate(cases: list[Case]) -> dict:
     tp = sum(k["linked"] for k in positives)
     fp = sum(k["false"] for kind, k in by_kind.items() if kind.startswith("negative"))
     n = sum(k["n"] for k in positives)
-    return {"by_kind": by_kind, "failures": failures, "positives": n, "negatives": len(cases) - n, "fp": fp,
+    return {"by_kind": by_kind, "failures": failures, "halves": dict(sorted(halves.items())), "positives": n, "negatives": len(cases) - n, "fp": fp,
             "relation": sum(k["relation"] for k in positives) / n if n else 0.0,
             "precision": tp / (tp + fp) if tp + fp else 0.0, "recall": tp / n if n else 0.0,
             "original": sum(k["original"] for k in positives) / tp if tp else 0.0}
@@ -137,6 +147,8 @@ def table(out: dict) -> list[str]:
     met = {key: out[key] >= target for key, target in TARGETS.items()}
     lines.append(" ".join(f"{key} {out[key]:.3f} (target {TARGETS[key]}: {'met' if met[key] else 'NOT met'})"
                           for key in TARGETS))
+    lines.append("relation agreement by half of the originals (stable hash): " + ", ".join(
+        f"{name} {h['relation']}/{h['n']} = {h['relation'] / h['n']:.3f}" for name, h in out["halves"].items() if h["n"]))
     return lines
 
 

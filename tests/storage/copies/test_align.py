@@ -73,9 +73,9 @@ def texts(draw, *, min_size=1, max_size=12, tag="o", vocabulary=VOCABULARY, min_
     """Distinct paragraphs, each carrying a marker word (o0, o1 ... / c0, c1 ...) that names it.
 
     ``min_words=MINOR_TOKENS``: paragraphs of the article's body, none a line that a copy may
-    drop or add as furniture (``storage.copies.relation``)."""
+    drop or add as furniture (``storage.copies.relation``): sentences, not lines of a list."""
     bodies = draw(st.lists(words(vocabulary, min_words), min_size=min_size, max_size=max_size))
-    return [f"{tag}{n} " + " ".join(body) for n, body in enumerate(bodies)]
+    return [f"{tag}{n} " + " ".join(body) + "." for n, body in enumerate(bodies)]
 
 
 def accounted(rows, side: str, paragraphs: list[str], tag: str) -> list[int]:

@@ -1,0 +1,83 @@
+"""The relation judged on the article's body: what the dropped or added text is, and where it sits
+(``storage.copies.relation``), through ``align`` on small texts."""
+
+from storage.copies.align import align
+from storage.copies.relation import listed
+from tests.support.records import ARTICLE
+
+RELATED = ["- Ten things to do this weekend in the old town, from the Saturday markets to the new riverside walk "
+           "and the reopened library",
+           "- Why the council's budget vote was delayed again this week, and what it means for the tram line and "
+           "for the bus routes"]
+
+
+def test_lines_of_page_structure_are_no_running_text():
+    assert listed("- Ten things to do this weekend in the old town, from markets to the new walk.")
+    assert listed("| Rating | 4.6 | 4.5 | 4.3 | 4 | 4.0 |")
+    assert listed("[2] American Society of Travel Agents, study on the time and money agents save consumers.")
+    assert listed("Average plumbing hourly rates Plumbing flat-rate pricing Plumber labor rates Additional costs")
+    assert not listed(ARTICLE[0])
+
+
+def test_a_list_of_related_posts_the_copy_leaves_out_leaves_the_whole_article():
+    a = align(ARTICLE[:3] + RELATED + ARTICLE[3:], ARTICLE)
+    assert a.relation == "cosmetic" and a.body_coverage == 1.0
+    assert a.summary["omitted"] == 2 and a.coverage < 0.85
+
+
+def test_leaving_out_list_items_of_a_list_is_an_excerpt():
+    # the copy keeps mostly list items: they are the text, and dropping some is leaving part of it out
+    items = [f"- Item {n}: " + ARTICLE[n] for n in range(6)]
+    a = align(items, items[:3])
+    assert a.relation == "excerpt"
+
+
+def test_a_table_the_copy_leaves_out_is_page_structure():
+    table = [f"| {n} | Driver {n} | {5000 - n * 7} | {n % 3} | {n % 5} |" for n in range(1, 30)]
+    a = align(ARTICLE[:2] + table + ARTICLE[2:], ARTICLE)
+    assert a.relation == "cosmetic"
+
+
+def test_an_article_the_original_page_carries_twice_is_kept_once():
+    a = align(ARTICLE + ["Related stories"] + ARTICLE, ARTICLE)
+    assert a.relation == "cosmetic" and a.body_coverage == 1.0
+
+
+def test_a_byline_run_into_the_first_paragraph_is_the_page_s_not_the_article_s():
+    byline = "By Ann Writer Ann Writer is a reporter covering the port and the estuary"
+    original = [f"{byline} {ARTICLE[0]}"] + ARTICLE[1:]
+    assert align(original, ARTICLE).relation == "cosmetic"
+    # ... up to EDGE of the body: more is a part of the article left out
+    bio = " ".join([byline] * 5)
+    assert align([f"{bio} {ARTICLE[0]}"] + ARTICLE[1:], ARTICLE).relation == "excerpt"
+
+
+def test_an_editor_s_note_extends_even_a_long_article():
+    long = [f"{p} Part {n}." for n in range(12) for p in ARTICLE]  # about 2,000 words
+    note = ("Editor's note: this story is republished with permission, and we added figures from our own "
+            "reporting in the section below; we will update it as the situation develops.")
+    a = align(long, [note] + long)
+    assert a.relation == "extended" and a.body_precision < 1.0
+    # a title or a prompt of the copy's own is no text of its own
+    assert align(long, ["Harbour news of the week", *long, "Sign up for our newsletter"]).relation == "cosmetic"
+
+
+def test_a_short_line_merged_into_a_paragraph_is_no_addition():
+    original = [ARTICLE[0], ARTICLE[1], ARTICLE[2], ARTICLE[3], ARTICLE[4]]
+    copy = [f"{ARTICLE[0]} Published by the Harbour Gazette", f"{ARTICLE[1]} {ARTICLE[2]}", ARTICLE[3], ARTICLE[4]]
+    a = align(original, copy)
+    assert a.relation == "cosmetic" and a.body_precision == 1.0
+
+
+def test_lines_the_original_keeps_apart_that_the_copy_runs_into_a_paragraph_are_paired():
+    original = [ARTICLE[0], "- Run the dredger", "- Measure the turbidity", ARTICLE[1], ARTICLE[2]]
+    copy = [f"{ARTICLE[0]} 1. Run the dredger 2. Measure the turbidity", ARTICLE[1], ARTICLE[2]]
+    a = align(original, copy)
+    assert a.relation == "cosmetic" and "omitted" not in a.summary
+    assert a.rows[0].original == f"{ARTICLE[0]} - Run the dredger - Measure the turbidity"
+
+
+def test_a_list_renumbered_is_no_edit():
+    steps = [f"- Step {n}: {p}" for n, p in enumerate(ARTICLE * 4)]
+    renumbered = " ".join(f"{n}. {p[2:]}" for n, p in enumerate(steps, 1))
+    assert align(ARTICLE[:2] + steps, ARTICLE[:2] + [renumbered]).relation == "cosmetic"
