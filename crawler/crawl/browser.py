@@ -82,16 +82,32 @@ def raw_sha256(body: bytes) -> str:
 
 
 class Renderer:
-    """The render requests of one source's crawl, and the recycling of their browser contexts."""
+    """The render requests of one source's crawl, and the recycling of their browser contexts.
 
-    def __init__(self, source: Source):
+    A render request gets its context when it reaches the downloader (not when it is made): the
+    scheduler hands requests out last-in first-out, so contexts handed out at creation could be
+    asked for out of order, a third context waiting (``PLAYWRIGHT_MAX_CONTEXTS``) for a retired one
+    whose last pages wait behind it in the queue. In downloader order, a retired context's pages
+    are all ahead of the next context's. Stats: ``mirrorwatch/render/contexts_closed`` (Playwright's
+    ``close`` events of the crawl's contexts before it ends) and ``mirrorwatch/render/contexts_open_at_end``
+    (the browser's own count when the spider closes; scrapy-playwright closes those after).
+    """
+
+    def __init__(self, source: Source, crawler):
         self.source = source
+        self.crawler = crawler
         self.generation = 0  # the context new pages open in: "<source>-<generation>"
         self.served = 0  # pages given to the current context
-        self.open: Counter[str] = Counter()  # pages not closed yet, per context
+        self.open: Counter[str] = Counter()  # pages sent to each context and not done yet
+        self.contexts: dict[str, object] = {}  # the Playwright contexts seen and not closed, by name
+        self.browser = None  # Playwright's browser, once a page was seen
+        self.ended = False
+        crawler.signals.connect(self._assign, signal=scrapy.signals.request_reached_downloader)
+        crawler.signals.connect(self._spider_closed, signal=scrapy.signals.spider_closed)
 
-    def request(self, response: Response, callback, errback) -> scrapy.Request:
-        """The rendering of an article whose plain fetch is ``response``."""
+    def request(self, response: Response, callback, errback, *, raw: dict | None = None) -> scrapy.Request:
+        """The rendering of an article whose plain fetch is ``response`` (``raw``: what to keep of it
+        instead, for a plain fetch that answered 304)."""
         from scrapy_playwright.page import PageMethod
 
         timeout = self.source.render_timeout * 1000
@@ -99,29 +115,50 @@ class Renderer:
             methods, wait_until = [PageMethod("wait_for_selector", self.source.wait_for, timeout=timeout)], "load"
         else:
             methods, wait_until = [], "networkidle"
+        meta = {key: response.meta[key] for key in ("depth", "article", "listed_modified") if key in response.meta}
+        meta.update(playwright=True, playwright_include_page=True, playwright_page_methods=methods,
+                    playwright_page_goto_kwargs={"wait_until": wait_until, "timeout": timeout},
+                    raw_response=raw or _raw(response), handle_httpstatus_list=[404, 410])
+        return scrapy.Request(response.url, callback=callback, errback=errback, meta=meta, dont_filter=True)
+
+    def _assign(self, request: scrapy.Request, spider=None) -> None:
+        """A render request reaching the downloader: the context it opens its page in."""
+        if not request.meta.get("playwright") or "render_context" in request.meta:
+            return  # not rendered, or a retry of one already counted
         context = f"{self.source.name}-{self.generation}"
+        request.meta["playwright_context"] = request.meta["render_context"] = context
         self.open[context] += 1
         self.served += 1
         if self.served >= self.source.render_recycle:
             self.generation, self.served = self.generation + 1, 0
-        meta = {key: response.meta[key] for key in ("depth", "article", "listed_modified") if key in response.meta}
-        meta.update(playwright=True, playwright_include_page=True, playwright_context=context,
-                    playwright_page_methods=methods,
-                    playwright_page_goto_kwargs={"wait_until": wait_until, "timeout": timeout},
-                    raw_response=_raw(response), handle_httpstatus_list=[404, 410])
-        return scrapy.Request(response.url, callback=callback, errback=errback, meta=meta, dont_filter=True)
 
     async def done(self, meta: dict) -> None:
         """Close a rendered page; close its context once it is retired and has no page left."""
         page = meta.pop("playwright_page", None)
-        context = meta.get("playwright_context")
-        if page is None or context is None:
+        name = meta.get("render_context")
+        if name is None:
             return
-        await page.close()
-        self.open[context] -= 1
-        if self.open[context] <= 0 and context != f"{self.source.name}-{self.generation}":
-            del self.open[context]
-            await page.context.close()
+        if page is not None:
+            if name not in self.contexts:
+                self.contexts[name], self.browser = page.context, page.context.browser
+                page.context.on("close", self._context_closed)
+            await page.close()
+        self.open[name] -= 1
+        context = self.contexts.get(name)
+        if self.open[name] <= 0 and name != f"{self.source.name}-{self.generation}":
+            del self.open[name]
+            if context is not None:
+                del self.contexts[name]
+                await context.close()
+
+    def _context_closed(self, _context=None) -> None:
+        if not self.ended:
+            self.crawler.stats.inc_value("mirrorwatch/render/contexts_closed")
+
+    def _spider_closed(self, spider=None, reason=None) -> None:
+        self.ended = True
+        if self.browser is not None:
+            self.crawler.stats.set_value("mirrorwatch/render/contexts_open_at_end", len(self.browser.contexts))
 
     def timed_out(self, failure) -> str | None:
         """The reason of a render that never settled, or None for another failure."""

@@ -74,7 +74,7 @@ class ArticleSpider(scrapy.Spider):
         spider._links = LinkExtractor(unique=True)
         spider._allow = [re.compile(p) for p in spider.source.allow]
         spider._deny = [re.compile(p) for p in spider.source.deny]
-        spider.renderer = Renderer(spider.source) if spider.source.render == "browser" else None
+        spider.renderer = Renderer(spider.source, crawler) if spider.source.render == "browser" else None
         crawler.signals.connect(spider._count_request, signal=scrapy.signals.request_reached_downloader)
         return spider
 

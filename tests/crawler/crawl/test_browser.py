@@ -129,3 +129,24 @@ def test_browser_settings_launch_debian_chromium_and_may_abort_offsite_requests(
     assert abort(SimpleNamespace(url="https://cdn.example/app.js")) is True
     assert abort(SimpleNamespace(url="http://127.0.0.1:8001/app.js")) is False
     assert browser_settings(sources["b"]) == {}
+
+
+@pytest.mark.browser
+def test_a_browser_context_is_closed_and_replaced_every_render_recycle_pages(make_site, ws):
+    need_chromium()
+    site = make_site("spa")
+    slugs = [f"a{n}" for n in range(5)]
+    for slug in slugs:
+        spa_article(site, slug, f"{TRAM} ({slug})", PARAGRAPHS)
+    site.index(*(f"/articles/{slug}.html" for slug in slugs))
+    ws.source(site, render="browser", wait_for="article h1", render_recycle=2, render_concurrency=1)
+    result = ws.crawl()
+    stats = result["stats"]
+    assert result["summary"]["new_version"] == 5, result
+    # scrapy-playwright's counts: 5 pages in 3 contexts (2 + 2 + 1), never more than 2 open at once.
+    assert (stats["playwright/page_count"], stats["playwright/context_count"]) == (5, 3)
+    assert stats["playwright/context_count/max_concurrent"] <= 2
+    # Playwright's own state: the two retired contexts closed during the crawl ("close" events),
+    # and the browser held only the current one when the spider closed.
+    assert stats["mirrorwatch/render/contexts_closed"] == 2
+    assert stats["mirrorwatch/render/contexts_open_at_end"] == 1
