@@ -5,12 +5,14 @@ Only a rendering source's crawler gets scrapy-playwright's download handler
 (:meth:`Renderer.request`), so sitemaps, feeds, robots.txt and listing pages stay plain HTTP.
 The reactor is asyncio for every crawl already (``crawler.settings``): nothing else changes.
 
-A rendered page is re-checked in two steps. Conditional GET cannot tell whether the
-*rendered* text changed, so the article is first fetched plainly, with the validators of its
-last capture: a 304, or a raw body whose SHA-256 equals the one the last rendered capture was
-made from, is recorded as ``not-modified`` without starting the browser; only a changed raw body
-is rendered. The raw body's hash and the mark of a rendering travel in the capture's stored
-headers (:data:`RAW_SHA256`, :data:`RENDERED`), so no schema change is needed.
+A rendered page is re-checked in steps. Conditional GET cannot tell whether the *rendered*
+text changed, so the article is first fetched plainly, with the validators of its last capture.
+A changed raw body (or a page never rendered yet) is rendered. A 304, or a raw body whose SHA-256
+equals the one the last rendering was made from, is not the end of it: the data responses that
+rendering loaded (``crawler.crawl.render_data``) are asked for over plain HTTP too, and only when
+all of them answer the same is the page ``not-modified`` without starting the browser. The raw
+body's hash, the data responses and the mark of a rendering travel in the capture's stored
+headers (:data:`RAW_SHA256`, ``render_data.DATA``, :data:`RENDERED`), so no schema change is needed.
 
 Playwright's own browser download is never used: Debian's ``chromium`` is launched by path.
 Each browser context is closed after ``render_recycle`` pages (and a fresh one opened), so a
@@ -26,6 +28,8 @@ from collections import Counter
 import scrapy
 from scrapy.http import Response
 
+from crawler.crawl.items import PageFetched
+from crawler.crawl.render_data import DATA, DataCheck, data_entries, data_header, recorded, recorder
 from crawler.sources import Source
 
 RENDERED = "X-Mirrorwatch-Rendered"  # on a rendered capture's stored headers: "chromium"
@@ -102,12 +106,42 @@ class Renderer:
         self.contexts: dict[str, object] = {}  # the Playwright contexts seen and not closed, by name
         self.browser = None  # Playwright's browser, once a page was seen
         self.ended = False
+        self.data = DataCheck(crawler)  # re-checks of the data behind a page whose raw HTML is unchanged
         crawler.signals.connect(self._assign, signal=scrapy.signals.request_reached_downloader)
         crawler.signals.connect(self._spider_closed, signal=scrapy.signals.spider_closed)
 
-    def request(self, response: Response, callback, errback, *, raw: dict | None = None) -> scrapy.Request:
-        """The rendering of an article whose plain fetch is ``response`` (``raw``: what to keep of it
-        instead, for a plain fetch that answered 304)."""
+    def recheck(self, response: Response, item: PageFetched, marks: dict[str, str], known, callback,
+                errback) -> PageFetched | scrapy.Request:
+        """After the plain fetch ``item`` of an article (``marks``: what its last rendering started
+        from, ``storage.archive.recheck.render_marks``): its rendering when the raw body changed or
+        the page was never rendered, else the check of the data behind it, else ``item`` not modified."""
+        digest = marks.get(RAW_SHA256, "") if response.status == 304 else raw_sha256(response.body)
+        render = self.request(response, callback, errback,
+                              raw=raw_of(response, digest, known if response.status == 304 else None))
+        if not marks or marks.get(RAW_SHA256) != digest:
+            self.crawler.stats.inc_value("mirrorwatch/render/requests")
+            return render
+        if response.status != 304:
+            self.crawler.stats.inc_value("mirrorwatch/render/raw_unchanged")
+            item.body, item.raw_unchanged = None, True
+        # The next crawl compares with the same rendering's marks.
+        item.headers += [(name, marks[name]) for name in (RAW_SHA256, DATA) if name in marks]
+        data = data_entries(marks)
+        return self.data.first(data, item, render) if data else item
+
+    def rendered(self, item: PageFetched, raw: dict, data: list[dict]) -> PageFetched:
+        """The item of a rendered page, with the plain fetch's validators and the marks of its rendering."""
+        item.etag, item.last_modified = (v.decode("latin-1") if v else None for v in (raw["etag"], raw["last_modified"]))
+        item.headers = [h for h in item.headers if h[0].lower() not in ("etag", "last-modified")]
+        item.headers += [(name, v.decode("latin-1")) for name, v in (("ETag", raw["etag"]),
+                                                                    ("Last-Modified", raw["last_modified"])) if v]
+        item.headers += [(RENDERED, "chromium"), (RAW_SHA256, raw["sha256"])] + ([data_header(data)] if data else [])
+        item.rendered = True
+        return item
+
+    def request(self, response: Response, callback, errback, *, raw: dict) -> scrapy.Request:
+        """The rendering of an article whose plain fetch is ``response`` (``raw``: what the rendered
+        capture keeps of that fetch, :func:`raw_of`)."""
         from scrapy_playwright.page import PageMethod
 
         timeout = self.source.render_timeout * 1000
@@ -116,9 +150,11 @@ class Renderer:
         else:
             methods, wait_until = [], "networkidle"
         meta = {key: response.meta[key] for key in ("depth", "article", "listed_modified") if key in response.meta}
+        found: list = []
         meta.update(playwright=True, playwright_include_page=True, playwright_page_methods=methods,
                     playwright_page_goto_kwargs={"wait_until": wait_until, "timeout": timeout},
-                    raw_response=raw or _raw(response), handle_httpstatus_list=[404, 410])
+                    playwright_page_event_handlers={"response": recorder(self.source.origin, found)},
+                    render_data=found, raw_response=raw, handle_httpstatus_list=[404, 410])
         return scrapy.Request(response.url, callback=callback, errback=errback, meta=meta, dont_filter=True)
 
     def _assign(self, request: scrapy.Request, spider=None) -> None:
@@ -131,6 +167,10 @@ class Renderer:
         self.served += 1
         if self.served >= self.source.render_recycle:
             self.generation, self.served = self.generation + 1, 0
+
+    async def data_of(self, meta: dict) -> list[dict]:
+        """The data responses a rendered page loaded (while it is still open)."""
+        return await recorded(meta.get("render_data", []))
 
     async def done(self, meta: dict) -> None:
         """Close a rendered page; close its context once it is retired and has no page left."""
@@ -169,7 +209,11 @@ class Renderer:
         return None
 
 
-def _raw(response: Response) -> dict:
-    """What the rendered capture keeps of the plain fetch: its validators and its body's hash."""
-    return {"etag": response.headers.get(b"ETag"), "last_modified": response.headers.get(b"Last-Modified"),
-            "sha256": raw_sha256(response.body)}
+def raw_of(response: Response, sha256: str, known=None) -> dict:
+    """What the rendered capture keeps of the plain fetch: its validators (a 304 may leave some
+    out: then the known page's) and the SHA-256 of its body (of the last one, for a 304)."""
+    etag, modified = response.headers.get(b"ETag"), response.headers.get(b"Last-Modified")
+    if known is not None:
+        etag = etag or (known.etag.encode("latin-1") if known.etag else None)
+        modified = modified or (known.last_modified.encode("latin-1") if known.last_modified else None)
+    return {"etag": etag, "last_modified": modified, "sha256": sha256}

@@ -97,6 +97,9 @@ def crawl(root: Path, site: BenchSite, render: str, *, concurrency: int = 4, rec
         raise RuntimeError(f"the {render} crawl exited {proc.returncode}:\n{err[-3000:]}")
     data = json.loads(out)
     row, stats = data["sources"][0], data["stats"]["bench"]
+    if not row["fetched"]:  # a row of nothing is no figure: say why instead
+        log = (work / "archive-crawl.log").read_text(errors="replace").splitlines()
+        raise RuntimeError(f"the {render} crawl of {site.pages} pages fetched nothing:\n" + "\n".join(log[-40:]))
     return {"render": render, "size": site.pages, "pages": row["fetched"], "new_versions": row["new_version"],
             "errors": row["error"], "seconds": wall, "pages_per_s": row["fetched"] / wall,
             "browser_peak_mb": peak["browser"] / 1024, "browser_pss_mb": peak["browser_pss"] / 1024,

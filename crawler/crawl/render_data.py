@@ -1,0 +1,114 @@
+"""The data a rendered page is built from, and re-checking it without the browser.
+
+Many pages built in the browser keep their HTML byte for byte when their text changes: the text
+comes from a JSON endpoint. So while Chromium renders an article, :func:`recorder` notes the
+same-origin GET responses its scripts asked for (XHR and fetch), each with its SHA-256 and
+validators, and the rendered capture stores them as JSON in its :data:`DATA` header. A re-check
+whose raw HTML is unchanged (a 304, or the same hash) then asks for those URLs over plain HTTP,
+conditionally, one after the other (:class:`DataCheck`): every one a 304 or the same body → the
+page is ``not-modified`` and the browser is not started; one changed, missing or failing → the
+page is rendered. Stats: ``mirrorwatch/render/data_unchanged``, ``mirrorwatch/render/data_changed``.
+
+Still missed: data a page gets by POST, over a WebSocket, from another origin, or inside a
+script whose URL does not change. A data URL with a per-request token (or one that answers a
+plain GET differently from the browser) makes every re-check render: a cost, not a miss.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+from collections.abc import Callable, Iterator
+
+import scrapy
+from scrapy.http import Response
+
+from storage.urls import origin_of
+
+DATA = "X-Mirrorwatch-Data"  # on a rendered capture: [{"url", "sha256", "etag"?, "last_modified"?}]
+MAX_DATA = 20  # data responses kept per page: each costs a request on every re-check
+DATA_TYPES = frozenset({"xhr", "fetch"})
+
+
+def recorder(origin: str, found: list) -> Callable:
+    """A page's ``response`` handler noting its same-origin data responses into ``found``
+    (tasks: their bodies are read while the page is open; :func:`recorded` waits for them)."""
+
+    async def entry(response) -> dict | None:
+        try:
+            body = await response.body()
+        except Exception:  # the page closed first, a redirect, a body Chromium did not keep
+            return None
+        validators = {"etag": response.headers.get("etag"), "last_modified": response.headers.get("last-modified")}
+        return {"url": response.url, "sha256": hashlib.sha256(body).hexdigest(),
+                **{k: v for k, v in validators.items() if v}}
+
+    def on_response(response) -> None:
+        request = response.request
+        if (request.resource_type in DATA_TYPES and request.method == "GET" and 200 <= response.status < 300
+                and origin_of(response.url) == origin and len(found) < MAX_DATA):
+            found.append(asyncio.ensure_future(entry(response)))
+
+    return on_response
+
+
+async def recorded(found: list) -> list[dict]:
+    """The data responses noted, one per URL (the last), in URL order."""
+    entries = {e["url"]: e for e in await asyncio.gather(*found) if e is not None}
+    return [entries[url] for url in sorted(entries)]
+
+
+def data_header(entries: list[dict]) -> tuple[str, str]:
+    return DATA, json.dumps(entries, separators=(",", ":"), ensure_ascii=False)
+
+
+def data_entries(marks: dict[str, str]) -> list[dict]:
+    """The data responses a capture's marks name (none when there are none, or they do not parse)."""
+    try:
+        entries = json.loads(marks.get(DATA) or "[]")
+    except ValueError:
+        return []
+    if not isinstance(entries, list):
+        return []
+    return [e for e in entries if isinstance(e, dict) and isinstance(e.get("url"), str) and e.get("sha256")]
+
+
+class DataCheck:
+    """The plain GETs of a page's data responses, one after the other: then either ``unchanged``
+    (the page's not-modified item) or ``render`` (its rendering request)."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+
+    def first(self, entries: list[dict], unchanged, render: scrapy.Request) -> scrapy.Request:
+        return self._request(entries, 0, unchanged, render)
+
+    def _request(self, entries: list[dict], index: int, unchanged, render: scrapy.Request) -> scrapy.Request:
+        entry = entries[index]
+        headers = {name: entry[key] for name, key in (("If-None-Match", "etag"), ("If-Modified-Since", "last_modified"))
+                   if entry.get(key)}
+        return scrapy.Request(entry["url"], headers=headers, callback=self._checked, errback=self._failed,
+                              meta={"handle_httpstatus_all": True, "dont_redirect": True}, dont_filter=True,
+                              cb_kwargs={"entries": entries, "index": index, "unchanged": unchanged, "render": render})
+
+    def _checked(self, response: Response, entries: list[dict], index: int, unchanged,
+                 render: scrapy.Request) -> Iterator:
+        entry = entries[index]
+        same = response.status == 304 or (
+            response.status == 200 and hashlib.sha256(response.body).hexdigest() == entry["sha256"])
+        if not same:
+            yield self._render(render)
+        elif index + 1 < len(entries):
+            yield self._request(entries, index + 1, unchanged, render)
+        else:
+            self.crawler.stats.inc_value("mirrorwatch/render/data_unchanged")
+            yield unchanged
+
+    def _failed(self, failure) -> Iterator[scrapy.Request]:
+        yield self._render(failure.request.cb_kwargs["render"])  # no answer to compare: let the browser see
+
+    def _render(self, render: scrapy.Request) -> scrapy.Request:
+        self.crawler.stats.inc_value("mirrorwatch/render/data_changed")
+        self.crawler.stats.inc_value("mirrorwatch/render/requests")
+        return render
