@@ -22,6 +22,7 @@ long crawl's browser memory stays bounded.
 from __future__ import annotations
 
 import hashlib
+import logging
 import shutil
 from collections import Counter
 
@@ -35,6 +36,7 @@ from crawler.sources import Source
 RENDERED = "X-Mirrorwatch-Rendered"  # on a rendered capture's stored headers: "chromium"
 RAW_SHA256 = "X-Mirrorwatch-Raw-Sha256"  # the SHA-256 of the raw HTML the rendering started from
 HANDLER = "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler"
+log = logging.getLogger(__name__)
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 
@@ -182,14 +184,14 @@ class Renderer:
             if name not in self.contexts:
                 self.contexts[name], self.browser = page.context, page.context.browser
                 page.context.on("close", self._context_closed)
-            await page.close()
+            await _quietly(page.close())
         self.open[name] -= 1
         context = self.contexts.get(name)
         if self.open[name] <= 0 and name != f"{self.source.name}-{self.generation}":
             del self.open[name]
             if context is not None:
                 del self.contexts[name]
-                await context.close()
+                await _quietly(context.close())
 
     def _context_closed(self, _context=None) -> None:
         if not self.ended:
@@ -200,6 +202,15 @@ class Renderer:
         if self.browser is not None:
             self.crawler.stats.set_value("mirrorwatch/render/contexts_open_at_end", len(self.browser.contexts))
 
+    def cut_short(self, failure) -> bool:
+        """Whether a render failed because the crawl is stopping: the page gets no capture (it is
+        re-checked by the next crawl), as a page the stop left unfetched."""
+        if self.crawler.crawling:
+            return False
+        self.crawler.stats.inc_value("mirrorwatch/render/cut_short")
+        log.info("render of %s cut short by the stop: %s", failure.request.url, failure.getErrorMessage()[:200])
+        return True
+
     def timed_out(self, failure) -> str | None:
         """The reason of a render that never settled, or None for another failure."""
         name = type(failure.value).__name__
@@ -207,6 +218,16 @@ class Renderer:
             what = f"waiting for {self.source.wait_for!r}" if self.source.wait_for else "the network going idle"
             return f"render timed out after {self.source.render_timeout:g} s ({what})"
         return None
+
+
+async def _quietly(closing) -> None:
+    """Close a page or context that may be gone already (the browser crashed, or was stopped)."""
+    from playwright.async_api import Error
+
+    try:
+        await closing
+    except Error as exc:
+        log.debug("closing after the browser went: %s", exc)
 
 
 def raw_of(response: Response, sha256: str, known=None) -> dict:

@@ -188,6 +188,8 @@ class ArticleSpider(scrapy.Spider):
 
     def on_render_error(self, failure) -> Iterator[PageFetched]:
         asyncio.ensure_future(self.renderer.done(failure.request.meta))
+        if self.renderer.cut_short(failure):
+            return  # the crawl is stopping (Ctrl-C reaches chromium too): no error of the site's
         reason = self.renderer.timed_out(failure)
         if reason is None:
             yield from self.on_error(failure)
