@@ -201,9 +201,9 @@ allow = ['/articles/']
 user_agent = "GazetteWatch/2.0 (+mailto:desk@example.org)"
 headers = {{ Accept-Language = "de", X-Token = "s3cret" }}
 """)
-    ws.cli("sources", "test", "gazette")
+    sampled = [s["url"].removeprefix(gazette.url) for s in ws.json("sources", "test", "gazette")["sampled"]]
     seen = {path: headers for _, path, headers in gazette.server.requests}
-    assert set(seen) == {"/robots.txt", "/"}
+    assert sampled and set(seen) == {"/robots.txt", "/", *sampled}  # the samples are asked for as the source says
     for headers in seen.values():
         assert (headers["User-Agent"], headers["Accept-Language"], headers["X-Token"]) == (
             "GazetteWatch/2.0 (+mailto:desk@example.org)", "de", "s3cret")
