@@ -33,20 +33,11 @@ from tests.bench.site import BenchSite
 PY = sys.executable
 
 
-def _rss_kib(pid: int) -> int:
+def _kib(pid: int, file: str, field: str) -> int:
+    """A memory figure of a process, in KiB: ``VmRSS`` of ``status``, ``Pss`` of ``smaps_rollup``."""
     try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
-
-
-def _pss_kib(pid: int) -> int:
-    try:
-        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-            if line.startswith("Pss:"):
+        for line in Path(f"/proc/{pid}/{file}").read_text().splitlines():
+            if line.startswith(field):
                 return int(line.split()[1])
     except OSError:
         pass
@@ -81,11 +72,11 @@ def crawl(root: Path, site: BenchSite, render: str, *, concurrency: int = 4, rec
                 pids = _tree(proc.pid)
             except OSError:  # a process ended while its children were listed
                 continue
-            peak["all"] = max(peak["all"], sum(_rss_kib(p) for p in pids))
+            peak["all"] = max(peak["all"], sum(_kib(p, "status", "VmRSS:") for p in pids))
             browser = [p for p in pids if _is_browser(p)]
-            peak["browser"] = max(peak["browser"], sum(_rss_kib(p) for p in browser))
+            peak["browser"] = max(peak["browser"], sum(_kib(p, "status", "VmRSS:") for p in browser))
             if browser:
-                peak["browser_pss"] = max(peak["browser_pss"], sum(_pss_kib(p) for p in browser))
+                peak["browser_pss"] = max(peak["browser_pss"], sum(_kib(p, "smaps_rollup", "Pss:") for p in browser))
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
