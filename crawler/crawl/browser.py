@@ -30,7 +30,7 @@ import scrapy
 from scrapy.http import Response
 
 from crawler.crawl.items import PageFetched
-from crawler.crawl.render_data import DATA, DataCheck, data_entries, data_header, recorded, recorder
+from crawler.crawl.render_data import DATA, DataCheck, data_entries, data_header, noted, recorded
 from crawler.sources import Source
 
 RENDERED = "X-Mirrorwatch-Rendered"  # on a rendered capture's stored headers: "chromium"
@@ -108,21 +108,23 @@ class Renderer:
         self.contexts: dict[str, object] = {}  # the Playwright contexts seen and not closed, by name
         self.browser = None  # Playwright's browser, once a page was seen
         self.ended = False
-        self.data = DataCheck(crawler)  # re-checks of the data behind a page whose raw HTML is unchanged
+        self.found: dict[object, list] = {}  # the data responses noted, per rendered page (``note``)
+        self.data = DataCheck(crawler, self.request)  # re-checks of the data behind a page whose raw HTML is unchanged
         crawler.signals.connect(self._assign, signal=scrapy.signals.request_reached_downloader)
         crawler.signals.connect(self._spider_closed, signal=scrapy.signals.spider_closed)
 
-    def recheck(self, response: Response, item: PageFetched, marks: dict[str, str], known, callback,
-                errback) -> PageFetched | scrapy.Request:
+    def recheck(self, response: Response, item: PageFetched, marks: dict[str, str], known) -> PageFetched | scrapy.Request:
         """After the plain fetch ``item`` of an article (``marks``: what its last rendering started
         from, ``storage.archive.recheck.render_marks``): its rendering when the raw body changed or
         the page was never rendered, else the check of the data behind it, else ``item`` not modified."""
         digest = marks.get(RAW_SHA256, "") if response.status == 304 else raw_sha256(response.body)
-        render = self.request(response, callback, errback,
-                              raw=raw_of(response, digest, known if response.status == 304 else None))
+        # What the rendering needs, plain data (a shared frontier stores requests): see ``request``.
+        render = {"url": response.url, "raw": raw_of(response, digest, known if response.status == 304 else None),
+                  "meta": {key: response.meta[key] for key in ("depth", "article", "listed_modified")
+                           if key in response.meta}}
         if not marks or marks.get(RAW_SHA256) != digest:
             self.crawler.stats.inc_value("mirrorwatch/render/requests")
-            return render
+            return self.request(render)
         if response.status != 304:
             self.crawler.stats.inc_value("mirrorwatch/render/raw_unchanged")
             item.body, item.raw_unchanged = None, True
@@ -141,23 +143,34 @@ class Renderer:
         item.rendered = True
         return item
 
-    def request(self, response: Response, callback, errback, *, raw: dict) -> scrapy.Request:
-        """The rendering of an article whose plain fetch is ``response`` (``raw``: what the rendered
-        capture keeps of that fetch, :func:`raw_of`)."""
+    def request(self, render: dict) -> scrapy.Request:
+        """The rendering of an article: ``render`` is its URL, the meta its plain fetch hands on, and
+        ``raw``, what the rendered capture keeps of that fetch (:func:`raw_of`). Its callbacks are
+        the spider's and its meta plain data, so that a shared frontier can store it."""
         from scrapy_playwright.page import PageMethod
 
+        spider = self.crawler.spider
         timeout = self.source.render_timeout * 1000
         if self.source.wait_for:
             methods, wait_until = [PageMethod("wait_for_selector", self.source.wait_for, timeout=timeout)], "load"
         else:
             methods, wait_until = [], "networkidle"
-        meta = {key: response.meta[key] for key in ("depth", "article", "listed_modified") if key in response.meta}
-        found: list = []
-        meta.update(playwright=True, playwright_include_page=True, playwright_page_methods=methods,
-                    playwright_page_goto_kwargs={"wait_until": wait_until, "timeout": timeout},
-                    playwright_page_event_handlers={"response": recorder(self.source.origin, found)},
-                    render_data=found, raw_response=raw, handle_httpstatus_list=[404, 410])
-        return scrapy.Request(response.url, callback=callback, errback=errback, meta=meta, dont_filter=True)
+        meta = {**render["meta"], "playwright": True, "playwright_include_page": True,
+                "playwright_page_methods": methods,
+                "playwright_page_goto_kwargs": {"wait_until": wait_until, "timeout": timeout},
+                "playwright_page_event_handlers": {"response": "on_render_response"},  # a spider method
+                "raw_response": render["raw"], "handle_httpstatus_list": [404, 410]}
+        return scrapy.Request(render["url"], callback=spider.parse_rendered, errback=spider.on_render_error, meta=meta,
+                              dont_filter=True)
+
+    def note(self, response) -> None:
+        """A response a rendered page received: noted when it is one of its data (``render_data``)."""
+        try:
+            page = response.frame.page
+        except Exception:  # a service worker's response has no frame
+            return
+        found = self.found.setdefault(page, [])
+        found += noted(self.source.origin, response, len(found))
 
     def _assign(self, request: scrapy.Request, spider=None) -> None:
         """A render request reaching the downloader: the context it opens its page in."""
@@ -172,11 +185,12 @@ class Renderer:
 
     async def data_of(self, meta: dict) -> list[dict]:
         """The data responses a rendered page loaded (while it is still open)."""
-        return await recorded(meta.get("render_data", []))
+        return await recorded(self.found.pop(meta.get("playwright_page"), []))
 
     async def done(self, meta: dict) -> None:
         """Close a rendered page; close its context once it is retired and has no page left."""
         page = meta.pop("playwright_page", None)
+        self.found.pop(page, None)
         name = meta.get("render_context")
         if name is None:
             return

@@ -1,7 +1,7 @@
 """The data a rendered page is built from, and re-checking it without the browser.
 
 Many pages built in the browser keep their HTML byte for byte when their text changes: the text
-comes from a JSON endpoint. So while Chromium renders an article, :func:`recorder` notes the
+comes from a JSON endpoint. So while Chromium renders an article, :func:`noted` notes the
 same-origin GET responses its scripts asked for (XHR and fetch), each with its SHA-256 and
 validators, and the rendered capture stores them as JSON in its :data:`DATA` header. A re-check
 whose raw HTML is unchanged (a 304, or the same hash) then asks for those URLs over plain HTTP,
@@ -31,26 +31,24 @@ MAX_DATA = 20  # data responses kept per page: each costs a request on every re-
 DATA_TYPES = frozenset({"xhr", "fetch"})
 
 
-def recorder(origin: str, found: list) -> Callable:
-    """A page's ``response`` handler noting its same-origin data responses into ``found``
-    (tasks: their bodies are read while the page is open; :func:`recorded` waits for them)."""
+def noted(origin: str, response, count: int) -> list:
+    """A task reading a data response's SHA-256 and validators (while its page is open: :func:`recorded`
+    waits for it), or none when ``response`` is no same-origin data GET, or the page has
+    ``count`` = :data:`MAX_DATA` already."""
+    request = response.request
+    if (request.resource_type not in DATA_TYPES or request.method != "GET" or not 200 <= response.status < 300
+            or origin_of(response.url) != origin or count >= MAX_DATA):
+        return []
+    return [asyncio.ensure_future(_entry(response))]
 
-    async def entry(response) -> dict | None:
-        try:
-            body = await response.body()
-        except Exception:  # the page closed first, a redirect, a body Chromium did not keep
-            return None
-        validators = {"etag": response.headers.get("etag"), "last_modified": response.headers.get("last-modified")}
-        return {"url": response.url, "sha256": hashlib.sha256(body).hexdigest(),
-                **{k: v for k, v in validators.items() if v}}
 
-    def on_response(response) -> None:
-        request = response.request
-        if (request.resource_type in DATA_TYPES and request.method == "GET" and 200 <= response.status < 300
-                and origin_of(response.url) == origin and len(found) < MAX_DATA):
-            found.append(asyncio.ensure_future(entry(response)))
-
-    return on_response
+async def _entry(response) -> dict | None:
+    try:
+        body = await response.body()
+    except Exception:  # the page closed first, a redirect, a body Chromium did not keep
+        return None
+    validators = {"etag": response.headers.get("etag"), "last_modified": response.headers.get("last-modified")}
+    return {"url": response.url, "sha256": hashlib.sha256(body).hexdigest(), **{k: v for k, v in validators.items() if v}}
 
 
 async def recorded(found: list) -> list[dict]:
@@ -76,24 +74,27 @@ def data_entries(marks: dict[str, str]) -> list[dict]:
 
 class DataCheck:
     """The plain GETs of a page's data responses, one after the other: then either ``unchanged``
-    (the page's not-modified item) or ``render`` (its rendering request)."""
+    (the page's not-modified item) or its rendering (``render``, made by the ``rendering``
+    function). Callbacks are the spider's (``on_data_checked``, ``on_data_failed``) and the state
+    travels as plain data, so that a shared frontier can store the requests."""
 
-    def __init__(self, crawler):
+    def __init__(self, crawler, rendering: Callable[[dict], scrapy.Request]):
         self.crawler = crawler
+        self.rendering = rendering
 
-    def first(self, entries: list[dict], unchanged, render: scrapy.Request) -> scrapy.Request:
+    def first(self, entries: list[dict], unchanged, render: dict) -> scrapy.Request:
         return self._request(entries, 0, unchanged, render)
 
-    def _request(self, entries: list[dict], index: int, unchanged, render: scrapy.Request) -> scrapy.Request:
-        entry = entries[index]
+    def _request(self, entries: list[dict], index: int, unchanged, render: dict) -> scrapy.Request:
+        entry, spider = entries[index], self.crawler.spider
         headers = {name: entry[key] for name, key in (("If-None-Match", "etag"), ("If-Modified-Since", "last_modified"))
                    if entry.get(key)}
-        return scrapy.Request(entry["url"], headers=headers, callback=self._checked, errback=self._failed,
-                              meta={"handle_httpstatus_all": True, "dont_redirect": True}, dont_filter=True,
+        return scrapy.Request(entry["url"], headers=headers, callback=spider.on_data_checked,
+                              errback=spider.on_data_failed, meta={"handle_httpstatus_all": True, "dont_redirect": True},
+                              dont_filter=True,
                               cb_kwargs={"entries": entries, "index": index, "unchanged": unchanged, "render": render})
 
-    def _checked(self, response: Response, entries: list[dict], index: int, unchanged,
-                 render: scrapy.Request) -> Iterator:
+    def checked(self, response: Response, entries: list[dict], index: int, unchanged, render: dict) -> Iterator:
         entry = entries[index]
         same = response.status == 304 or (
             response.status == 200 and hashlib.sha256(response.body).hexdigest() == entry["sha256"])
@@ -105,10 +106,10 @@ class DataCheck:
             self.crawler.stats.inc_value("mirrorwatch/render/data_unchanged")
             yield unchanged
 
-    def _failed(self, failure) -> Iterator[scrapy.Request]:
+    def failed(self, failure) -> Iterator[scrapy.Request]:
         yield self._render(failure.request.cb_kwargs["render"])  # no answer to compare: let the browser see
 
-    def _render(self, render: scrapy.Request) -> scrapy.Request:
+    def _render(self, render: dict) -> scrapy.Request:
         self.crawler.stats.inc_value("mirrorwatch/render/data_changed")
         self.crawler.stats.inc_value("mirrorwatch/render/requests")
-        return render
+        return self.rendering(render)

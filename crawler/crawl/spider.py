@@ -176,8 +176,7 @@ class ArticleSpider(scrapy.Spider):
         item = self._fetched(response)
         if item.error is not None:
             return item  # not HTML, a soft 404: nothing to render
-        return self.renderer.recheck(response, item, self.plan.rendered.get(item.url, {}),
-                                     self.plan.known.get(item.url), self.parse_rendered, self.on_render_error)
+        return self.renderer.recheck(response, item, self.plan.rendered.get(item.url, {}), self.plan.known.get(item.url))
 
     async def parse_rendered(self, response: Response) -> AsyncIterator[PageFetched | scrapy.Request]:
         data = await self.renderer.data_of(response.meta)  # before the page closes
@@ -185,6 +184,15 @@ class ArticleSpider(scrapy.Spider):
         yield self.renderer.rendered(self._fetched(response), response.meta["raw_response"], data)
         for request in self._links_of(response, True):
             yield request
+
+    def on_render_response(self, response) -> None:  # a rendered page's responses, for the data behind it
+        self.renderer.note(response)
+
+    def on_data_checked(self, response: Response, **state) -> Iterator[PageFetched | scrapy.Request]:
+        yield from self.renderer.data.checked(response, **state)
+
+    def on_data_failed(self, failure) -> Iterator[scrapy.Request]:
+        yield from self.renderer.data.failed(failure)
 
     def on_render_error(self, failure) -> Iterator[PageFetched]:
         asyncio.ensure_future(self.renderer.done(failure.request.meta))

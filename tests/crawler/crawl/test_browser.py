@@ -163,7 +163,7 @@ def test_a_browser_context_is_closed_and_replaced_every_render_recycle_pages(mak
     for slug in slugs:
         spa_article(site, slug, f"{TRAM} ({slug})", PARAGRAPHS)
     site.index(*(f"/articles/{slug}.html" for slug in slugs))
-    ws.source(site, render="browser", wait_for="article h1", render_recycle=2, render_concurrency=1)
+    ws.source(site, render="browser", wait_for="article h1", render_recycle=2, render_concurrency=2)
     result = ws.crawl()
     stats = result["stats"]
     assert result["summary"]["new_version"] == 5, result
@@ -174,3 +174,36 @@ def test_a_browser_context_is_closed_and_replaced_every_render_recycle_pages(mak
     # and the browser held only the current one when the spider closed.
     assert stats["mirrorwatch/render/contexts_closed"] == 2
     assert stats["mirrorwatch/render/contexts_open_at_end"] == 1
+
+
+def test_render_and_data_check_requests_are_plain_data_a_shared_frontier_can_store(tmp_path):
+    """scrapy-redis stores each request as ``request.to_dict(spider=...)``, pickled: callbacks must be
+    the spider's methods and meta and cb_kwargs plain data (no closures, no requests)."""
+    import pickle
+
+    from scrapy.http import HtmlResponse, Request
+    from scrapy.utils.request import request_from_dict
+    from scrapy.utils.test import get_crawler
+
+    from crawler.crawl.items import PageFetched
+    from crawler.crawl.spider import ArticleSpider
+
+    path = tmp_path / "sources.toml"
+    path.write_text('[[source]]\nname = "a"\nrole = "origin"\nstart_urls = ["http://127.0.0.1:8001/"]\n'
+                    'render = "browser"\n')
+    crawler = get_crawler(ArticleSpider, {"MIRRORWATCH_SOURCES": str(path)})
+    spider = crawler.spider = ArticleSpider.from_crawler(crawler, source="a")
+    url = "http://127.0.0.1:8001/articles/tram.html"
+    response = HtmlResponse(url, body=b"<html><body><div id=root></div></body></html>",
+                            request=Request(url, meta={"article": True, "depth": 1}))
+    item = PageFetched(source="a", url=url, fetched_at="2026-12-01T10:00:00+00:00", status=200)
+    render = spider.renderer.recheck(response, item, {}, None)  # never rendered: rendered now
+    data = [{"url": "http://127.0.0.1:8001/api/tram.json", "sha256": "0" * 64, "etag": '"x"'}]
+    marks = {RAW_SHA256: hashlib.sha256(response.body).hexdigest(), DATA: json.dumps(data)}
+    check = spider.renderer.recheck(response, item, marks, None)  # raw unchanged: its data asked for first
+    assert (check.url, check.headers[b"If-None-Match"]) == (data[0]["url"], b'"x"')
+    for request in (render, check):
+        stored = pickle.loads(pickle.dumps(request.to_dict(spider=spider)))
+        again = request_from_dict(stored, spider=spider)
+        assert (again.url, again.callback, again.errback) == (request.url, request.callback, request.errback)
+    assert render.callback == spider.parse_rendered and check.callback == spider.on_data_checked
