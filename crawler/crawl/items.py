@@ -21,8 +21,9 @@ class CrawlPlan:
     known: dict[str, KnownPage] = field(default_factory=dict)  # the source's stored pages, by URL
     recheck: set[str] = field(default_factory=set)  # the known pages to re-fetch now
     redirects: dict[str, str] = field(default_factory=dict)  # from → to, seen in this crawl
-    # A rendered source's pages: the SHA-256 of the raw HTML their last rendering started from.
-    raw_sha256: dict[str, str] = field(default_factory=dict)
+    # A rendered source's pages: what their last rendering started from, as the X-Mirrorwatch-*
+    # headers of its capture (the raw HTML's SHA-256, the data responses: crawler.crawl.browser).
+    rendered: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def plan(self, known: list[KnownPage], recheck: list[KnownPage] | None = None) -> None:
         """Set the known pages and those to re-check (all of them unless told)."""

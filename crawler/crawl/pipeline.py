@@ -129,7 +129,7 @@ class ArchivePipeline:
         else:
             spider.plan.plan(known)
         if source.render == "browser":
-            spider.plan.raw_sha256 = self.archive.raw_hashes(source.name)
+            spider.plan.rendered = self.archive.render_marks(source.name)
         self.pool = SHARED.acquire(self.workers)
         self.writer = ThreadPoolExecutor(1, thread_name_prefix="mirrorwatch-writer")
         if getattr(self, "heartbeat", 0) > 0:

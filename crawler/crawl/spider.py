@@ -34,7 +34,7 @@ from scrapy.linkextractors import LinkExtractor
 from scrapy.utils.gz import gunzip, gzip_magic_number
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
-from crawler.crawl.browser import RAW_SHA256, RENDERED, Renderer, raw_sha256
+from crawler.crawl.browser import Renderer
 from crawler.crawl.items import CrawlPlan, PageFetched
 from crawler.crawl.problems import failure_reason, is_fetch_failure, soft_404
 from crawler.crawl.walls import block_page
@@ -74,7 +74,7 @@ class ArticleSpider(scrapy.Spider):
         spider._links = LinkExtractor(unique=True)
         spider._allow = [re.compile(p) for p in spider.source.allow]
         spider._deny = [re.compile(p) for p in spider.source.deny]
-        spider.renderer = Renderer(spider.source) if spider.source.render == "browser" else None
+        spider.renderer = Renderer(spider.source, crawler) if spider.source.render == "browser" else None
         crawler.signals.connect(spider._count_request, signal=scrapy.signals.request_reached_downloader)
         return spider
 
@@ -171,39 +171,33 @@ class ArticleSpider(scrapy.Spider):
         yield from self._links_of(response, article)
 
     def _before_render(self, response: Response) -> PageFetched | scrapy.Request:
-        """The plain fetch of a rendered source's article: not modified when its raw body is the
-        one its last rendering started from, else the rendering (``crawler.crawl.browser``)."""
+        """The plain fetch of a rendered source's article: its rendering, the check of the data
+        behind it, or not modified (``Renderer.recheck``)."""
         item = self._fetched(response)
-        if response.status == 304:  # the next crawl compares its raw body with the same rendering's
-            item.headers.append((RAW_SHA256, self.plan.raw_sha256.get(item.url, "")))
-            return item
         if item.error is not None:
             return item  # not HTML, a soft 404: nothing to render
-        digest = raw_sha256(response.body)
-        if self.plan.raw_sha256.get(item.url) == digest:
-            self.crawler.stats.inc_value("mirrorwatch/render/raw_unchanged")
-            item.body, item.raw_unchanged = None, True
-            item.headers.append((RAW_SHA256, digest))
-            return item
-        self.crawler.stats.inc_value("mirrorwatch/render/requests")
-        return self.renderer.request(response, self.parse_rendered, self.on_render_error)
+        return self.renderer.recheck(response, item, self.plan.rendered.get(item.url, {}), self.plan.known.get(item.url))
 
     async def parse_rendered(self, response: Response) -> AsyncIterator[PageFetched | scrapy.Request]:
+        data = await self.renderer.data_of(response.meta)  # before the page closes
         await self.renderer.done(response.meta)
-        item = self._fetched(response)
-        raw = response.meta["raw_response"]
-        item.etag, item.last_modified = (v.decode("latin-1") if v else None for v in (raw["etag"], raw["last_modified"]))
-        item.headers = [h for h in item.headers if h[0].lower() not in ("etag", "last-modified")]
-        item.headers += [(name, v.decode("latin-1")) for name, v in (("ETag", raw["etag"]),
-                                                                    ("Last-Modified", raw["last_modified"])) if v]
-        item.headers += [(RENDERED, "chromium"), (RAW_SHA256, raw["sha256"])]
-        item.rendered = True
-        yield item
+        yield self.renderer.rendered(self._fetched(response), response.meta["raw_response"], data)
         for request in self._links_of(response, True):
             yield request
 
+    def on_render_response(self, response) -> None:  # a rendered page's responses, for the data behind it
+        self.renderer.note(response)
+
+    def on_data_checked(self, response: Response, **state) -> Iterator[PageFetched | scrapy.Request]:
+        yield from self.renderer.data.checked(response, **state)
+
+    def on_data_failed(self, failure) -> Iterator[scrapy.Request]:
+        yield from self.renderer.data.failed(failure)
+
     def on_render_error(self, failure) -> Iterator[PageFetched]:
         asyncio.ensure_future(self.renderer.done(failure.request.meta))
+        if self.renderer.cut_short(failure):
+            return  # the crawl is stopping (Ctrl-C reaches chromium too): no error of the site's
         reason = self.renderer.timed_out(failure)
         if reason is None:
             yield from self.on_error(failure)

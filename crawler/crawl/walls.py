@@ -12,8 +12,9 @@ gone page: the page keeps its last version, see ``storage.archive.write``).
   so an article with a reCAPTCHA comment form, or one that quotes "Access denied", is kept.
 * :func:`replaces_article`: a 200 whose text replaces a known article with a few lines: a
   consent, login or subscription wall (wall words in a text under half the current one and
-  under 1,500 characters),
-  or a text a small fraction of the current one that shares little of its words.
+  under 1,500 characters, words the current article does not say itself: a truncated article
+  that mentions cookies or signing in is a truncation), or a text a small fraction of the
+  current one that shares little of its words.
 * :class:`ErrorTemplates`: a 200 whose short text is the same across several pages of the
   source in this run ("Service temporarily unavailable"): the site's error template.
 """
@@ -139,7 +140,7 @@ def replaces_article(text: str, current: str) -> str | None:
     if not current or len(text) >= WALL_MAX_RATIO * len(current):
         return None
     share = f"{len(text)} characters where the article has {len(current)}"
-    words = sorted({m.group(0).lower() for m in _WALL_WORDS.finditer(text)}) if len(text) <= WALL_MAX_CHARS else []
+    words = sorted(_wall_words(text) - _wall_words(current)) if len(text) <= WALL_MAX_CHARS else []
     if words:
         return f"blocked by the site: a wall replaces the article ({share}; says {', '.join(words[:3])})"
     new_words = {w.lower() for w in _WORD.findall(text)}
@@ -148,6 +149,10 @@ def replaces_article(text: str, current: str) -> str | None:
     if len(text) < STRANGER_MAX_RATIO * len(current) and shared < STRANGER_MAX_SHARED:
         return f"blocked by the site: another text replaces the article ({share}, {shared:.0%} of its words shared)"
     return None
+
+
+def _wall_words(text: str) -> set[str]:
+    return {m.group(0).lower() for m in _WALL_WORDS.finditer(text)}
 
 
 class ErrorTemplates:

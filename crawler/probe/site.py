@@ -6,10 +6,13 @@ add_site     → ``{"file", "created", "source": {the entry written}, "listings"
                  "notes": [{"note", "url"}], "capped": [str]}``
 probe_source → ``{"source", "role", "origin", "allow", "deny", "max_depth", "max_pages",
                  "listings": [listing], "urls", "articles": [url], "not_articles": [url],
-                 "followed": [url], "robots_disallowed": [url], "capped": [str]}``
+                 "followed": [url], "robots_disallowed": [url], "capped": [str],
+                 "render", "sampled": [{"url", "status", "shell", "problem"}], "suggestion"}``
 
-listing = ``{"kind", "url", "status", "urls", "sitemaps", "offsite", "problem"}``. Only start pages,
-robots.txt, sitemaps and feeds are fetched (``crawler.crawl.listings``); never an article.
+listing = ``{"kind", "url", "status", "urls", "sitemaps", "offsite", "problem"}``. Start pages,
+robots.txt, sitemaps and feeds are fetched (``crawler.crawl.listings``); of the articles, only
+``sources test`` fetches a few, and only for a source that does not render them already
+(``crawler.probe.sample``: are they application shells?). ``sources add`` fetches none.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from crawler.probe.allow import propose_allow
 from crawler.probe.discover import discover
 from crawler.probe.entry import add_entry, check_new_name, entry_text
 from crawler.probe.fetch import Fetcher
+from crawler.probe.sample import render_suggestion, sample_articles
 from crawler.sources import load_sources, parse_source, select_sources
 
 LISTS = ("sitemap", "feed")
@@ -60,11 +64,13 @@ def probe_source(path: str | Path, name: str) -> dict:
     (source,) = select_sources(load_sources(path), [name])
     fetcher = Fetcher.for_source(source)
     seen = walk(name, path, fetcher)
+    sampled = sample_articles(seen.articles, fetcher) if source.render == "http" else []
     return {"source": source.name, "role": source.role, "origin": source.origin, "allow": list(source.allow),
             "deny": list(source.deny), "max_depth": source.max_depth, "max_pages": source.max_pages,
             "listings": _listings(seen), "urls": len(seen.verdicts), "articles": seen.articles,
             "not_articles": seen.not_articles, "followed": seen.followed,
-            "robots_disallowed": [u for u in seen.articles if not fetcher.allowed(u)], "capped": seen.capped}
+            "robots_disallowed": [u for u in seen.articles if not fetcher.allowed(u)], "capped": seen.capped,
+            "render": source.render, "sampled": sampled, "suggestion": render_suggestion(sampled)}
 
 
 def _listings(seen: Walk) -> list[dict]:

@@ -71,7 +71,10 @@ def add_text(data: dict) -> str:
 
 def test_text(data: dict) -> str:
     rules = ", ".join(map(pattern_repr, data["allow"])) or "none (every page of the site)"
-    lines = [f"Source {data['source']!r} ({data['role']}): its listings read now; no article fetched."]
+    sampled = data["sampled"]
+    read = f"its listings and {_count(len(sampled), 'sampled article')} read now" if sampled else \
+        "its listings read now; no article fetched"
+    lines = [f"Source {data['source']!r} ({data['role']}): {read}."]
     lines += listing_lines(data["listings"])
     lines += [f"  {note}" for note in data["capped"]]
     lines += [f"allow: {rules}", f"deny: {', '.join(map(pattern_repr, data['deny'])) or 'none'}",
@@ -85,7 +88,22 @@ def test_text(data: dict) -> str:
     lines += _samples(f"Not articles: {len(data['not_articles']):,}", data["not_articles"], counted=True)
     lines += _samples(f"Followed for links (not fetched now): {_count(len(data['followed']), 'page')} "
                       "linked from the start pages", data["followed"], counted=True)
-    return "\n".join(lines)
+    return "\n".join(lines + _sampled_lines(sampled, data["suggestion"]))
+
+
+def _sampled_lines(sampled: list[dict], suggestion: str | None) -> list[str]:
+    """The sampled articles (fetched over HTTP): the application shells among them, and the suggestion."""
+    if not sampled:
+        return []
+    shells = [s["url"] for s in sampled if s["shell"]]
+    failed = sum(1 for s in sampled if s["problem"])
+    lines = [f"Sampled articles: {_count(len(sampled), 'page')} fetched over HTTP, "
+             + (f"{len(shells):,} of them application shells (the text is built by JavaScript):" if shells
+                else "none an application shell") + (f" ({failed:,} without an answer)" if failed else "")]
+    lines += [f"  {url}" for url in shells]
+    if suggestion:
+        lines.append('Try render = "browser" for this source (its articles are built in the browser).')
+    return lines
 
 
 def listing_lines(listings: list[dict]) -> list[str]:

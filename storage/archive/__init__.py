@@ -83,9 +83,9 @@ class Archive:
     def known_pages(self, source: str) -> list[KnownPage]:
         return recheck.known_pages(self.session, source)
 
-    def raw_hashes(self, source: str) -> dict[str, str]:
-        """A rendered source's pages and the hash of the raw HTML last rendered (``recheck.raw_hashes``)."""
-        return recheck.raw_hashes(self.session, source)
+    def render_marks(self, source: str) -> dict[str, dict[str, str]]:
+        """A rendered source's pages and what their last rendering started from (``recheck.render_marks``)."""
+        return recheck.render_marks(self.session, source)
 
     @staticmethod
     def due_pages(pages: list[KnownPage], now: datetime,

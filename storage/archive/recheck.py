@@ -155,11 +155,13 @@ def due_pages(pages: list[KnownPage], now: datetime,
 
 
 RAW_SHA256 = "X-Mirrorwatch-Raw-Sha256"  # a rendered capture's stored header (crawler.crawl.browser)
+MARKS = "x-mirrorwatch-"  # the prefix of the headers the crawl adds to a capture (lower-cased)
 
 
-def raw_hashes(session: sessionmaker[Session], source: str) -> dict[str, str]:
-    """The pages of a rendered source, each with the SHA-256 of the raw HTML its last good
-    capture was rendered from (a page whose last capture was not rendered is left out)."""
+def render_marks(session: sessionmaker[Session], source: str) -> dict[str, dict[str, str]]:
+    """The pages of a rendered source, each with the marks its last good capture was rendered
+    from: the ``X-Mirrorwatch-*`` headers of that capture (the raw HTML's SHA-256, the data
+    responses; a page whose last capture was not rendered is left out)."""
     last = (
         select(func.max(Capture.id).label("id"))
         .join(Page, Page.id == Capture.page_id)
@@ -168,11 +170,11 @@ def raw_hashes(session: sessionmaker[Session], source: str) -> dict[str, str]:
         .group_by(Capture.page_id)
         .subquery()
     )
-    hashes = {}
+    marks = {}
     with session() as s:
         for url, headers in s.execute(select(Page.url, Capture.headers).join(Capture, Capture.page_id == Page.id)
                                       .where(Capture.id.in_(select(last.c.id)))):
-            digest = next((value for name, value in headers or () if name == RAW_SHA256), None)
-            if digest:
-                hashes[url] = digest
-    return hashes
+            found = {name: value for name, value in headers or () if name.lower().startswith(MARKS)}
+            if found.get(RAW_SHA256):
+                marks[url] = found
+    return marks

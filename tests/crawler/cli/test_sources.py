@@ -137,7 +137,7 @@ def test_sources_test_counts_and_samples(gazette, ws):
               allow=[ALLOW], deny=["/library-"])
     u = gazette.url
     result = ws.cli("sources", "test", "gazette")
-    assert result.stdout == f"""Source 'gazette' (origin): its listings read now; no article fetched.
+    assert result.stdout == f"""Source 'gazette' (origin): its listings and 3 sampled articles read now.
   robots.txt: read, obeyed
     {u}/robots.txt
   start page: 7 links on the site, 1 to other sites
@@ -175,11 +175,15 @@ Followed for links (not fetched now): 5 pages linked from the start pages
   {u}/section/politics/
   {u}/tag/economy/
   {u}/tag/trams/
+Sampled articles: 3 pages fetched over HTTP, none an application shell
 """
     data = ws.json("sources", "test", "gazette")
     assert data["not_articles"][5:] == [u + "/tag/trams/", u + newsroom.ARTICLES[3]]  # denied
     assert data["articles"][5:] == [u + newsroom.ARTICLES[2]]
-    assert not [p for p in gazette.server.paths_requested() if p.startswith("/articles/")]
+    # Of the articles, only the three sampled were fetched (once per command), to look for app shells.
+    assert [s["url"] for s in data["sampled"]] == data["articles"][:3] and data["suggestion"] is None
+    fetched = [p for p in gazette.server.paths_requested() if p.startswith("/articles/")]
+    assert sorted(fetched) == sorted(2 * [url.removeprefix(u) for url in data["articles"][:3]])
 
 
 def test_sources_test_of_an_unknown_source(gazette, ws):
@@ -197,9 +201,9 @@ allow = ['/articles/']
 user_agent = "GazetteWatch/2.0 (+mailto:desk@example.org)"
 headers = {{ Accept-Language = "de", X-Token = "s3cret" }}
 """)
-    ws.cli("sources", "test", "gazette")
+    sampled = [s["url"].removeprefix(gazette.url) for s in ws.json("sources", "test", "gazette")["sampled"]]
     seen = {path: headers for _, path, headers in gazette.server.requests}
-    assert set(seen) == {"/robots.txt", "/"}
+    assert sampled and set(seen) == {"/robots.txt", "/", *sampled}  # the samples are asked for as the source says
     for headers in seen.values():
         assert (headers["User-Agent"], headers["Accept-Language"], headers["X-Token"]) == (
             "GazetteWatch/2.0 (+mailto:desk@example.org)", "de", "s3cret")

@@ -86,6 +86,16 @@ def test_a_truncated_article_or_a_long_rewrite_is_not_a_wall():
     assert replaces_article(cut, cut * 3) is None
 
 
+def test_a_truncated_article_whose_own_text_has_wall_words_is_no_wall():
+    own = ["Readers who sign in can now choose which cookies the site keeps, the editor wrote on Monday.",
+           "The change follows complaints about the consent banner shown on every visit since March."]
+    article = " ".join(own + PARAGRAPHS * 2)
+    assert replaces_article(" ".join(own), article) is None  # cut after its own paragraphs: a truncation
+    # The same cut with a wall's words the article does not say is a wall.
+    walled = " ".join(own) + " Subscribe to continue reading."
+    assert replaces_article(walled, article).endswith("; says continue reading, subscribe)")
+
+
 def test_the_same_short_text_on_three_pages_is_the_error_template():
     templates = ErrorTemplates()
     text = "Service temporarily unavailable. Please try again later."
