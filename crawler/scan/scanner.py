@@ -14,6 +14,7 @@ PostgreSQL.
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -46,12 +47,14 @@ class FileDone:
     location: str
     size: int | None
     counts: FileCounts
+    worker: str | None = None  # the Dask worker that read it
 
 
 @dataclass
 class ScanResult:
     files: list[str] = field(default_factory=list)  # scanned now
     files_skipped: list[str] = field(default_factory=list)  # scanned before
+    workers: Counter[str] = field(default_factory=Counter)  # files read by each Dask worker
     counts: FileCounts = field(default_factory=FileCounts)
     sources_created: list[tuple[str, str]] = field(default_factory=list)  # (name, origin)
     index_entries: int = 0
@@ -60,6 +63,7 @@ class ScanResult:
 
     def as_dict(self) -> dict[str, Any]:
         return {"files": self.files, "files_skipped": self.files_skipped, **self.counts.as_dict(),
+                "workers": dict(sorted(self.workers.items())),
                 "sources_created": [{"name": name, "promote": promote_command(name, origin)}
                                     for name, origin in self.sources_created],
                 "index": {"entries": self.index_entries, "bytes": self.index_bytes,
@@ -116,6 +120,8 @@ class Scanner:
             if isinstance(item, FileDone):
                 discovered.mark_scanned(self.archive.session, item.location, item.size, item.counts.as_dict())
                 self.result.files.append(item.location)
+                if item.worker:
+                    self.result.workers[item.worker] += 1
                 self.result.counts.add(item.counts)
             elif done.extracted is None:
                 item.counts.skipped["extraction failed" if done.error else "no text extracted"] += 1
