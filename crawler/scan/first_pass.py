@@ -15,7 +15,7 @@ holds), each as its upper 32 bits next to a dense page number: two sorted numpy 
 8 bytes an entry, built once from the fingerprint table. A 32-bit key collides by chance
 with about ``entries / 2**32`` of the keys looked up: at 100 million entries a page of
 1,000 hashes finds ~25 chance hits spread over unrelated pages, which
-the "two shared keys" rule and the alignment after it reject. Keys found on more than
+the "three shared keys" rule and the alignment after it reject. Keys found on more than
 ``MAX_DF`` pages are stock phrases, as in the database's matching, and are dropped.
 """
 
@@ -31,8 +31,11 @@ from storage.copies.fingerprints import SAMPLE, fingerprints
 
 FIRST_PASS_SAMPLE = 16  # a multiple of SAMPLE: hashes ≡ 0 mod 16 of those ≡ 0 mod 4
 MAX_DF = 50  # pages a key may occur on before it counts as a stock phrase (storage.copies.match)
-MIN_SHARED = 2  # keys a page must share with an archived page to be a candidate ...
-SHORT_ENTRIES = 4  # ... or one, when the archived page has fewer keys than this (a short excerpt)
+# Keys a page must share with an archived page to be a candidate, or all of that page's keys when
+# it has fewer (a short archived excerpt). Two let through one unrelated real page in ten (a stock
+# sentence, a shared quote: measured on the wcxb pages against the scan benchmark's archive), three
+# one in thirty-five, and a planted copy shares five and more (one paragraph of ~80 words: ~5 keys).
+MIN_SHARED = 3
 MAX_CANDIDATES = 25  # archived pages aligned against one scanned page, most shared first
 _INVISIBLE = ["script", "style", "noscript", "template", "svg", "head"]
 
@@ -103,7 +106,7 @@ class FirstPassIndex:
         spans = right - left
         positions = np.repeat(left - np.cumsum(spans) + spans, spans) + np.arange(spans.sum())
         numbers, shared = np.unique(self.numbers[positions], return_counts=True)
-        wanted = (shared >= MIN_SHARED) | (self.sizes[numbers] < SHORT_ENTRIES)
+        wanted = shared >= np.minimum(MIN_SHARED, self.sizes[numbers])
         numbers, shared = numbers[wanted], shared[wanted]
         order = np.lexsort((numbers, -shared))[:MAX_CANDIDATES]
         return [int(i) for i in self.page_ids[numbers[order]]]

@@ -3,11 +3,7 @@
 from __future__ import annotations
 
 import json
-import socket
-import subprocess
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -16,50 +12,22 @@ from sqlalchemy import func, select
 from crawler.cli import cli
 from storage.archive import Archive
 from storage.models import CopyLink, Page
-from tests.crawler.scan.planted import (EXPECTED_RELATION, KINDS, ORIGIN, archive_articles, articles, plant,
-                                        unrelated, write_warc)
+from tests.crawler.scan.planted import EXPECTED_RELATION, KINDS, archive_articles, articles, plant, unrelated, write_warc
+from tests.crawler.scan.local_cluster import free_port, local_cluster
 from tests.support.databases import unavailable
 
 pytestmark = pytest.mark.slow
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory) -> Iterator[str]:
     """The address of a scheduler with two single-threaded workers, each its own process."""
     try:
-        import distributed
+        import distributed  # noqa: F401
     except ImportError:
         unavailable("Dask is not installed (pip install -e '.[cluster]')")
-    dask = Path(sys.executable).parent / "dask"
-    port = _free_port()
-    address = f"tcp://127.0.0.1:{port}"
-    work = tmp_path_factory.mktemp("dask")
-    common = ["--no-dashboard"]
-    processes = [subprocess.Popen([dask, "scheduler", "--host", "127.0.0.1", "--port", str(port), *common],
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
-    for n in range(2):
-        processes.append(subprocess.Popen(
-            [dask, "worker", address, "--nworkers", "1", "--nthreads", "1", "--memory-limit", "0",
-             "--local-directory", str(work / f"w{n}"), *common],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
-    try:
-        with distributed.Client(address, timeout="60s") as client:
-            client.wait_for_workers(2, timeout=120)
+    with local_cluster(2, tmp_path_factory.mktemp("dask")) as address:
         yield address
-    finally:
-        for process in reversed(processes):
-            process.terminate()
-        for process in processes:
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
 
 
 def test_scan_on_two_dask_workers_records_the_planted_copies_once(cluster, sqlite_url, tmp_path, monkeypatch):
@@ -105,7 +73,7 @@ def _workers(address: str) -> set[str]:
 def test_an_address_where_no_scheduler_listens_is_one_line(sqlite_url, tmp_path):
     warc = tmp_path / "one.warc.gz"
     write_warc(warc, [("https://x.example/", b"<html><body><p>hello</p></body></html>")])
-    out = CliRunner().invoke(cli, ["--db", sqlite_url, "scan", str(warc), "--dask", f"tcp://127.0.0.1:{_free_port()}"])
+    out = CliRunner().invoke(cli, ["--db", sqlite_url, "scan", str(warc), "--dask", f"tcp://127.0.0.1:{free_port()}"])
     assert out.exit_code == 1
     assert out.output.startswith(f"Error: tcp://127.0.0.1:") and "no Dask scheduler answers there" in out.output
     assert len(out.output.strip().splitlines()) == 1
