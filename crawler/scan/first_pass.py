@@ -15,7 +15,7 @@ holds), each as its upper 32 bits next to a dense page number: two sorted numpy 
 8 bytes an entry, built once from the fingerprint table. A 32-bit key collides by chance
 with about ``entries / 2**32`` of the keys looked up: at 100 million entries a page of
 1,000 hashes finds ~25 chance hits spread over unrelated pages, which
-the "three shared keys" rule and the alignment after it reject. Keys found on more than
+the shared-keys rules (:data:`MIN_SHARED`, :data:`MIN_CONTAINMENT`) and the alignment after them reject. Keys found on more than
 ``MAX_DF`` pages are stock phrases, as in the database's matching, and are dropped.
 """
 
@@ -36,6 +36,12 @@ MAX_DF = 50  # pages a key may occur on before it counts as a stock phrase (stor
 # sentence, a shared quote: measured on the wcxb pages against the scan benchmark's archive), three
 # one in thirty-five, and a planted copy shares five and more (one paragraph of ~80 words: ~5 keys).
 MIN_SHARED = 3
+# ... and that share at least of the smaller key set: the archived page's (the page carries it) or
+# the page's own (it is mostly the archived text). A copy link needs a coverage of 0.2 or a
+# precision of 0.5 (storage.copies.align); 0.15 leaves room for sampling noise in small counts.
+# Measured on the benchmark's pages: unrelated pages sharing three keys or more share 0.01-0.15
+# mostly (a stock sentence against a long text); planted copies 0.5-1.0. From 94 such pairs to 14.
+MIN_CONTAINMENT = 0.15
 MAX_CANDIDATES = 25  # archived pages aligned against one scanned page, most shared first
 _INVISIBLE = ["script", "style", "noscript", "template", "svg", "head"]
 
@@ -106,7 +112,8 @@ class FirstPassIndex:
         spans = right - left
         positions = np.repeat(left - np.cumsum(spans) + spans, spans) + np.arange(spans.sum())
         numbers, shared = np.unique(self.numbers[positions], return_counts=True)
-        wanted = shared >= np.minimum(MIN_SHARED, self.sizes[numbers])
+        sizes = self.sizes[numbers]
+        wanted = (shared >= np.minimum(MIN_SHARED, sizes)) & (shared >= MIN_CONTAINMENT * np.minimum(sizes, len(keys)))
         numbers, shared = numbers[wanted], shared[wanted]
         order = np.lexsort((numbers, -shared))[:MAX_CANDIDATES]
         return [int(i) for i in self.page_ids[numbers[order]]]

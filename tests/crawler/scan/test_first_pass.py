@@ -45,6 +45,14 @@ def test_three_shared_keys_make_a_candidate_or_all_keys_of_a_short_archived_page
     assert index.candidates(keys(20, 21, 1, 2, 3, 4)) == [1, 2]  # most shared first
 
 
+def test_three_shared_keys_are_not_enough_between_two_long_texts():
+    index = FirstPassIndex.build([((k << 32) * 16, 1) for k in range(1, 101)])
+    keys = keys_of((k << 32) * 16 for k in [1, 2, 3, *range(200, 297)])  # 3 of 100 each way
+    assert index.candidates(keys) == []
+    more = keys_of((k << 32) * 16 for k in [*range(1, 16), *range(200, 285)])  # 15 of 100 each way
+    assert index.candidates(more) == [1]
+
+
 def test_stock_phrases_are_dropped_from_the_index():
     common = 16 << 32
     entries = [(common, page) for page in range(MAX_DF + 1)] + [(32 << 32, 0)]
