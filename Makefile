@@ -49,6 +49,8 @@ bench: $(STAMP)
 	$(PY) -m tests.bench.extract_options
 	@echo "== rendered crawl (headless chromium) of 200 local pages vs plain HTTP =="
 	$(PY) -m tests.bench.render_speed --pages 200
+	@echo "== scan of a 20,000-page WARC for copies of a 10,000-version archive vs full extraction (#17) =="
+	$(PY) -m tests.bench.scan_speed
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache

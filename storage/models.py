@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Float, ForeignKey, Index, LargeBinary, MetaData, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, false, Float, ForeignKey, Index, LargeBinary, MetaData, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, WriteOnlyMapped, mapped_column, relationship
 
 from storage.types import UTCDateTime
@@ -42,6 +42,9 @@ class Source(Base):
     role: Mapped[str] = mapped_column(String(16))  # origin | mirror
     origin: Mapped[str] = mapped_column(String(300))  # scheme://host:port
     created_at: Mapped[datetime]
+    # Created by `mirrorwatch scan` on a first copy found there, not by the sources file: never
+    # crawled on a schedule (the crawl only knows sources.toml) until `sources add` promotes it.
+    discovered: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     pages: WriteOnlyMapped[Page] = relationship(back_populates="source")
 
@@ -242,3 +245,15 @@ class SchedulerLock(Base):
     owner: Mapped[str | None] = mapped_column(String(200))  # host:pid:token; None when released
     acquired_at: Mapped[datetime | None]
     heartbeat_at: Mapped[datetime | None]
+
+
+class ScannedFile(Base):
+    """A WARC file `mirrorwatch scan` read to the end: a later scan skips it unless told again."""
+
+    __tablename__ = "scanned_file"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    location: Mapped[str] = mapped_column(URL, unique=True)  # a local path (absolute) or an http(s) URL
+    size: Mapped[int | None] = mapped_column(BigInteger)  # bytes, when known
+    finished_at: Mapped[datetime]
+    summary: Mapped[dict[str, Any]]  # what the scan of this file counted

@@ -10,6 +10,7 @@ Commands, one module per group:
 * ``discover``  discover
 * ``schedule``  schedule
 * ``files``     export corpus|warc, import warc
+* ``scan``      scan (copies of the archive in WARC files)
 * ``upkeep``    reextract, prune, db upgrade
 * ``serve``     serve
 * ``demo``      demo
@@ -27,7 +28,7 @@ import sys
 
 import click
 
-from crawler.cli import crawl, demo, files, pages, report, schedule, serve, upkeep
+from crawler.cli import crawl, demo, files, pages, report, scan, schedule, serve, upkeep
 from crawler.cli.discover import discover
 from crawler.cli import sources as sources_commands
 from crawler.cli import inspect as inspect_page
@@ -80,6 +81,7 @@ for _command in (
     upkeep.reextract, upkeep.prune, upkeep.db,
     serve.serve, demo.demo,
     inspect_page.captures, inspect_page.show, inspect_page.search,
+    scan.scan,
 ):
     cli.add_command(_command)
 cli.add_command(discover)
