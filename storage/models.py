@@ -3,6 +3,7 @@
 source ─< page ─< capture >─ blob
               ├─< page_alias
               └─< version (parent, reverts_to) ; crawl_run ─< capture
+version ─< match_queue (versions not yet matched for copies)
 """
 
 from __future__ import annotations
@@ -242,3 +243,13 @@ class SchedulerLock(Base):
     owner: Mapped[str | None] = mapped_column(String(200))  # host:pid:token; None when released
     acquired_at: Mapped[datetime | None]
     heartbeat_at: Mapped[datetime | None]
+
+
+class MatchQueue(Base):
+    """A new version waiting to be fingerprinted and matched for copies (``storage.copies.queue``)."""
+
+    __tablename__ = "match_queue"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("version.id"))
+    queued_at: Mapped[datetime]
