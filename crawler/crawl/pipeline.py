@@ -5,9 +5,11 @@ For each :class:`~crawler.crawl.items.PageFetched` it runs the change cascade of
 extraction; anything else is extracted in a process pool (extraction costs
 tens of milliseconds of CPU per page and would stall the reactor thread) and
 then recorded. Both the "same body?" lookup and the write run on one writer
-thread (synchronous SQLAlchemy, 15-25 ms per new page with copy matching),
-not on the reactor thread, which keeps fetching meanwhile; one thread keeps
-the writes in the order the items arrive. It also opens and closes the crawl
+thread (synchronous SQLAlchemy), not on the reactor thread, which keeps fetching
+meanwhile; one thread keeps the writes in the order the items arrive. Copies are
+matched in a matcher process (``storage.copies.queue``) fed by the versions written;
+when the spider closes, what it has not matched yet is matched before the run closes.
+It also opens and closes the crawl
 run, with its stats, and fills the spider's ``CrawlPlan``: the pages the archive knows
 and which of them to re-check; at the end it stores the redirects the plan collected.
 
@@ -130,6 +132,7 @@ class ArchivePipeline:
             spider.plan.plan(known)
         if source.render == "browser":
             spider.plan.raw_sha256 = self.archive.raw_hashes(source.name)
+        self.archive.start_matching()  # a matcher process matches copies, from what a crash left queued on
         self.pool = SHARED.acquire(self.workers)
         self.writer = ThreadPoolExecutor(1, thread_name_prefix="mirrorwatch-writer")
         if getattr(self, "heartbeat", 0) > 0:
@@ -183,6 +186,8 @@ class ArchivePipeline:
     def _finish(self, spider, reason: str) -> None:
         # Redirects seen in this crawl, including those whose target was a duplicate request.
         self.stats.set_value("mirrorwatch/aliases/redirects_added", self.archive.add_redirects(spider.plan.redirects))
+        # Every version of this crawl matched before the command returns (storage.copies.queue).
+        self.archive.finish_matching(drain=self.database_error is None)
         # Boilerplate learned during this crawl can change what the stored links say.
         self.stats.set_value("mirrorwatch/copies/links_refreshed", self.archive.refresh_links(spider.source.name))
         self.archive.finish_run(self.run_id, reason=reason, stats=self.stats.get_stats())

@@ -22,6 +22,7 @@ one step above.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 
 from sqlalchemy import Engine
@@ -118,13 +119,30 @@ class Archive:
         self.writer.match_now = False
         queue.acquire(self.engine.url.render_as_string(hide_password=False))
 
-    def finish_matching(self) -> int:
+    def finish_matching(self, *, drain: bool = True) -> int:
         """Stop this archive's use of the matcher process (the last user stops it, and it drains
-        the queue), then drain here whatever is still queued; returns how many were drained here."""
+        the queue), then drain here whatever is still queued (unless ``drain`` is false: a run
+        that failed leaves it to the next one); returns how many were drained here."""
         if not self.writer.match_now:
             self.writer.match_now = True
             queue.release(self.engine.url.render_as_string(hide_password=False))
+        return self.drain_matches() if drain else 0
+
+    def drain_matches(self) -> int:
+        """Match every queued version here, now (``mirrorwatch db match``); returns how many."""
         return queue.drain(self.session)
+
+    @contextmanager
+    def matching(self) -> Iterator[None]:
+        """``start_matching`` ... ``finish_matching`` around a run of writes (an import, a
+        re-extraction): drained at its end; a run that fails leaves the queue to the next writer."""
+        self.start_matching()
+        try:
+            yield
+        except BaseException:
+            self.finish_matching(drain=False)
+            raise
+        self.finish_matching()
 
     def pending_matches(self) -> int:
         return queue.pending(self.session)
