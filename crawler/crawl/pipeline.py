@@ -229,9 +229,7 @@ class ArchivePipeline:
                 else:
                     self._confirm_whole(item, extracted, prior.current_chars)
             else:
-                self.stats.inc_value("mirrorwatch/extract/skipped_same_body")
-                if item.follow_depth is not None:  # the same body still has links to follow
-                    await self._follow_same_body(item)
+                self.stats.inc_value("mirrorwatch/extract/skipped_same_body")  # its links were followed once
         self.confirming.discard(item.url)
         recorded = await self._in_writer(self.archive.record, _fetch(item), extracted, run_id=self.run_id,
                                          recheck=self.limits)
@@ -305,25 +303,13 @@ class ArchivePipeline:
         canonical = normalize_url(parsed.canonical) if parsed.canonical else None
         if canonical and canonical != item.url and origin_of(canonical) == self.crawler.spider.source.origin:
             item.aliases.append((canonical, "canonical"))
-        self._follow(item, parsed.links)
+        if item.follow_depth is not None:
+            for request in self.crawler.spider.follow(parsed.links, item.follow_depth):
+                self.crawler.engine.crawl(request)
         if parsed.soft_404:
             item.body, item.error = None, parsed.soft_404
         return parsed
 
-    async def _follow_same_body(self, item: PageFetched) -> None:
-        """The links of a body already stored, read in a worker without extracting it."""
-        try:
-            parsed = await asyncio.wrap_future(self.pool.submit(parse, item.body, item.url, item.encoding, text=False,
-                                                                follow=True))
-        except Exception as exc:  # the fetch is recorded all the same (a broken pool: the next page replaces it)
-            log.warning("%s: could not read its links: %r", item.url, exc)
-            return
-        self._follow(item, parsed.links)
-
-    def _follow(self, item: PageFetched, links: tuple[str, ...]) -> None:
-        if item.follow_depth is not None:
-            for request in self.crawler.spider.follow(links, item.follow_depth):
-                self.crawler.engine.crawl(request)
 
 
 def _log_beat_failure(future) -> None:

@@ -80,19 +80,17 @@ def extract(html: str | bytes, *, url: str | None = None, encoding: str | None =
     return _extract(html, load_html(html), url)
 
 
-def parse(body: bytes, *, url: str, encoding: str | None = None, follow: bool = False, shell: bool = False,
-          text: bool = True) -> Parsed:
+def parse(body: bytes, *, url: str, encoding: str | None = None, follow: bool = False,
+          shell: bool = False) -> Parsed:
     """Everything the crawl needs of an article page, from one parse of it (``crawler.extract.page``):
-    the extraction (unless ``text`` is false, or the page is a soft 404), the canonical link, the
-    links to follow (with ``follow``) and whether it is an application shell (with ``shell``)."""
+    the extraction (unless the page is a soft 404), the canonical link, the links to follow (with
+    ``follow``) and whether it is an application shell (with ``shell``)."""
     html = decode_html(body, encoding)
     tree = load_html(html)  # trafilatura's own parse of it: extracting from this tree gives the same text
     base = page.base_url(html, url, encoding)
     found = {"canonical": page.canonical(canonical_link(html), base)}
     if tree is not None and follow:
         found["links"] = page.follow_links(tree, base, url, encoding)
-    if not text:
-        return Parsed(None, **found)
     if tree is not None and (not_found := page.soft_404(tree)):
         return Parsed(None, soft_404=not_found, **found)
     extracted = _extract(html, tree, url)  # trafilatura works on a copy: the tree stays as parsed

@@ -4,7 +4,7 @@ An article page is parsed once, in the extraction worker (``crawler.extract.extr
 the crawl process never builds a tree of it. What the worker sends back is a :class:`Parsed`:
 
 * the extraction (text and metadata), unless the page is a soft 404 (:func:`soft_404`: a short
-  page whose first title or heading says it does not exist) or only its links were asked for;
+  page whose first title or heading says it does not exist);
 * the canonical link, absolute, as the spider read it before (its href against the page's
   ``<base href>``, entities unescaped);
 * the links to follow (:func:`follow_links`, when the source follows article links): the
@@ -36,7 +36,7 @@ _SCHEMES = ("http", "https", "file", "ftp")  # the ones Scrapy's link extractor 
 class Parsed:
     """One article page as the worker read it."""
 
-    extracted: Extracted | None  # None for a soft 404, or when only the links were asked for
+    extracted: Extracted | None  # None for a soft 404
     canonical: str | None = None  # absolute, not normalised
     links: tuple[str, ...] = ()  # absolute, when asked for
     soft_404: str | None = None  # why the page is a "page not found" page after all

@@ -40,11 +40,10 @@ def extract(body: bytes, url: str | None, encoding: str | None):
     return run(body, url=url, encoding=encoding)
 
 
-def parse(body: bytes, url: str, encoding: str | None, *, follow: bool = False, shell: bool = False,
-          text: bool = True):
+def parse(body: bytes, url: str, encoding: str | None, *, follow: bool = False, shell: bool = False):
     """A crawled article page from its one parse (``crawler.extract.extractor.parse``)."""
     if _UNAVAILABLE is not None:
         raise ExtractorUnavailable(_UNAVAILABLE)
     from crawler.extract.extractor import parse as run
 
-    return run(body, url=url, encoding=encoding, follow=follow, shell=shell, text=text)
+    return run(body, url=url, encoding=encoding, follow=follow, shell=shell)

@@ -45,15 +45,14 @@ def test_links_are_those_scrapys_link_extractor_reads_on_real_pages():
         response = HtmlResponse(f"https://example.org/{path.name[:-8]}/", body=body, headers={"Content-Type": "text/html"})
         expected = [link.url for link in extractor.extract_links(response)
                     if link.url.split(":", 1)[0] in ("http", "https", "file", "ftp")]
-        assert list(parse(body, url=response.url, encoding=response.encoding, follow=True, text=False).links) == expected, path.name
+        assert list(parse(body, url=response.url, encoding=response.encoding, follow=True).links) == expected, path.name
 
 
-def test_the_text_is_the_plain_extractions_and_links_only_extract_nothing():
+def test_the_text_is_the_plain_extractions():
     html = article_html("Tram line opens", PARAGRAPHS).encode()
     parsed = parse(html, url=URL, follow=True, shell=True)
     assert parsed.extracted == extract(html, url=URL)
     assert parsed.extracted.paragraphs and (parsed.soft_404, parsed.shell) == (None, None)
-    assert parse(html, url=URL, follow=True, text=False).extracted is None
 
 
 def test_a_soft_404_is_told_without_extracting_and_a_shell_when_asked():
