@@ -8,7 +8,7 @@ Each run crawls the bench site (``tests.bench.site``: the 181 real pages under N
 fresh SQLite archive with the code of ``--before`` (put first on ``PYTHONPATH``) and with this
 tree's, then measures the ceiling (trafilatura alone, one process per core) and trafilatura's
 command line on the same URLs (``tests.bench.crawl_speed``); medians over the runs. The CPU
-split reads ``/proc/<pid>/stat`` of every process of the crawl's tree every 0.1 s: the crawl
+split reads ``/proc/<pid>/stat`` of every process of the crawl's tree every 50 ms: the crawl
 process itself, the extraction workers, the copy matcher (``mw-matcher`` in ``/proc``; a
 crawl without one matches in the crawl process). Without ``--before``, only this tree's.
 """
@@ -17,11 +17,8 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 import tempfile
-import threading
-import time
 from pathlib import Path
 
 from tests.bench import measure
@@ -44,34 +41,25 @@ def _cpu_of(pid: int) -> tuple[str, float] | None:
 def crawl_split(ws: Workspace, site: BenchSite, env: dict) -> dict:
     """One first crawl: wall, CPU of the tree, and CPU by process kind (last seen of each pid)."""
     _sources(ws.dir, site)
-    proc = subprocess.Popen([PY, "-m", "crawler", "--db", str(ws.db), "--sources", "sources.toml", "crawl",
-                             "--format", "json"], cwd=ws.dir, env={**os.environ, **env},
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     seen: dict[int, tuple[str, float]] = {}
-    done = threading.Event()
+    root: list[int] = []
 
-    def sample() -> None:
-        while not done.wait(0.1):
-            for pid in measure._tree(proc.pid):
-                if (found := _cpu_of(pid)) is not None:
-                    seen[pid] = found
+    def sample(pids: list[int]) -> None:
+        root[:] = pids[:1]  # the crawl process itself, the root of the tree
+        for pid in pids:
+            if (found := _cpu_of(pid)) is not None:
+                seen[pid] = found
 
-    sampler = threading.Thread(target=sample, daemon=True)
-    started = time.perf_counter()
-    sampler.start()
-    out, err = proc.communicate(timeout=3600)
-    wall = time.perf_counter() - started
-    done.set()
-    sampler.join()
-    if proc.returncode != 0:
-        raise RuntimeError(f"crawl exited {proc.returncode}:\n{err[-3000:]}")
-    summary = json.loads(out)["sources"][0]
+    result = measure.run([PY, "-m", "crawler", "--db", str(ws.db), "--sources", "sources.toml", "crawl",
+                          "--format", "json"], cwd=ws.dir, env=env, on_sample=sample, timeout=3600)
+    summary = json.loads(result.stdout)["sources"][0]
     assert summary["new_version"] == site.pages, summary
     split = {"crawl process": 0.0, "extraction workers": 0.0, "matcher": 0.0}
     for pid, (comm, cpu) in seen.items():
-        kind = "crawl process" if pid == proc.pid else "matcher" if comm == "mw-matcher" else "extraction workers"
+        kind = "crawl process" if pid in root else "matcher" if comm == "mw-matcher" else "extraction workers"
         split[kind] += cpu
-    return {"wall": wall, "pages_per_s": site.pages / wall, "cpu_by_process": {k: round(v, 1) for k, v in split.items()}}
+    return {"wall": result.wall, "cpu": result.cpu, "pages_per_s": site.pages / result.wall,
+            "cpu_by_process": {k: round(v, 1) for k, v in split.items()}}
 
 
 def series(root: Path, pages: int, runs: int, before: Path | None) -> dict:
