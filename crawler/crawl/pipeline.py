@@ -6,12 +6,12 @@ extraction; anything else is parsed once and extracted in a process pool (extrac
 costs tens of milliseconds of CPU per page and would stall the reactor thread) and
 then recorded. The worker's one parse also brings the page's canonical link (an alias),
 the links to follow (handed back to the spider, which never parses an article page),
-and whether it is a soft 404 or an application shell (``crawler.extract.page``). Both the "same body?" lookup and the write run on one writer
-thread (synchronous SQLAlchemy), not on the reactor thread, which keeps fetching
-meanwhile; one thread keeps the writes in the order the items arrive. Copies are
-matched in a matcher process (``storage.copies.queue``) fed by the versions written;
-when the spider closes, what it has not matched yet is matched before the run closes.
-It also opens and closes the crawl
+and whether it is a soft 404 or an application shell (``crawler.extract.page``). Both
+the "same body?" lookup and the write run on one writer thread (synchronous SQLAlchemy),
+not on the reactor thread, which keeps fetching meanwhile; one thread keeps the writes
+in the order the items arrive. Copies are matched in a matcher process
+(``storage.copies.queue``) fed by the versions written; when the spider closes, what it
+has not matched yet is matched before the run closes. It also opens and closes the crawl
 run, with its stats, and fills the spider's ``CrawlPlan``: the pages the archive knows
 and which of them to re-check; at the end it stores the redirects the plan collected.
 

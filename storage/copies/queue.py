@@ -33,8 +33,8 @@ from sqlalchemy import delete, func, insert, select, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from storage import copies
 from storage.copies.index import SourceRef
-from storage.copies.match import index_version, match_page
 from storage.lookup import current_version
 from storage.models import MatchQueue, Page, Source, Version
 from storage.types import utcnow
@@ -82,7 +82,8 @@ def _match(s: Session, version_id: int) -> None:
         return
     page = s.get(Page, version.page_id)
     source = s.get(Source, page.source_id)
-    match_page(s, page.id, index_version(s, page, version, SourceRef(source.id, source.name, source.role)))
+    side = copies.index_version(s, page, version, SourceRef(source.id, source.name, source.role))
+    copies.match_page(s, page.id, side)
 
 
 def drain(session: sessionmaker[Session], *, batch: int = BATCH) -> int:
