@@ -45,6 +45,11 @@ class Archive:
         self.session = session_factory(engine)
         self.writer = Writer(self.session)
 
+    @property
+    def url(self) -> str:
+        """The database's URL, password included (what another process opens it with)."""
+        return self.engine.url.render_as_string(hide_password=False)
+
     @classmethod
     def open(cls, url: str | None, *, read_only: bool = False) -> Archive:
         """The archive at ``url`` (an SQLAlchemy URL or a SQLite path), created or migrated on
@@ -117,7 +122,7 @@ class Archive:
         if self.engine.url.database in (None, "", ":memory:") and self.engine.dialect.name == "sqlite":
             return
         self.writer.match_now = False
-        queue.acquire(self.engine.url.render_as_string(hide_password=False))
+        queue.acquire(self.url)
 
     def finish_matching(self, *, drain: bool = True) -> int:
         """Stop this archive's use of the matcher process (the last user stops it, and it drains
@@ -125,7 +130,7 @@ class Archive:
         that failed leaves it to the next one); returns how many were drained here."""
         if not self.writer.match_now:
             self.writer.match_now = True
-            queue.release(self.engine.url.render_as_string(hide_password=False))
+            queue.release(self.url)
         return self.drain_matches() if drain else 0
 
     def drain_matches(self) -> int:

@@ -15,7 +15,9 @@ same moment are thus matched one after the other, and the second finds the first
 :class:`Matcher` is the process that drains a database's queue while a crawl, a WARC import
 or a re-extraction writes (``multiprocessing`` spawn, like the extraction pool): it polls
 every ``POLL_SECONDS``, so **a copy link exists within** :data:`GUARANTEE_SECONDS` **of both
-versions being stored** while one runs (at the rate matching keeps up with). Those commands
+versions being stored** while one runs, as long as matching keeps up with the writes (one
+version costs it some 15 ms) and once it has started (spawn, imports, its connection: about
+a second on an idle machine, longer on a loaded one). Those commands
 stop it and drain what is left before they return, so the links are always there when they
 return; a crash leaves queued ids, which the next writer's matcher (or ``mirrorwatch db
 match``) drains first.
@@ -99,13 +101,17 @@ class Matcher:
 
     def __init__(self, url: str, *, poll: float = POLL_SECONDS):
         context = multiprocessing.get_context("spawn")
-        self.stopping = context.Event()
-        self.process = context.Process(target=serve, args=(url, self.stopping, poll), name="mirrorwatch-matcher",
-                                       daemon=True)
+        self.stopping, self.ready = context.Event(), context.Event()
+        self.process = context.Process(target=serve, args=(url, self.stopping, poll, self.ready),
+                                       name="mirrorwatch-matcher", daemon=True)
 
     def start(self) -> Matcher:
         self.process.start()
         return self
+
+    def wait_ready(self, timeout: float | None = None) -> bool:
+        """Whether the process has started (imported, connected) within ``timeout`` seconds."""
+        return self.ready.wait(timeout)
 
     def stop(self) -> None:
         """Ask the process to drain what is queued and end; wait for it."""
@@ -113,17 +119,21 @@ class Matcher:
         self.process.join()
 
 
-def serve(url: str, stopping, poll: float = POLL_SECONDS) -> None:
+def serve(url: str, stopping, poll: float = POLL_SECONDS, ready=None) -> None:
     """The matcher process: drain, wait ``poll`` seconds, again; once asked to stop, drain and end.
 
     It ignores SIGINT (a Ctrl-C reaches the whole process group; the command decides how to
-    stop), and outlives a failed batch (rolled back, still queued) to try again."""
+    stop), outlives a failed batch (rolled back, still queued) to try again, and ends when the
+    command that started it is gone (killed: what is queued waits for the next writer)."""
     from storage.db import open_engine, session_factory  # the child's own engine and connections
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _name("mw-matcher")
     session = session_factory(open_engine(url, migrate=False))
-    while True:
+    parent = multiprocessing.parent_process()
+    if ready is not None:
+        ready.set()
+    while parent is None or parent.is_alive():
         last = stopping.is_set()  # asked before this drain: everything queued by then is drained
         try:
             drain(session)
@@ -147,6 +157,12 @@ def _name(name: str) -> None:
 
 
 _running: dict[str, list] = {}  # database URL → [its Matcher, how many users]
+
+
+def running(url: str) -> Matcher | None:
+    """The matcher this process runs on ``url``, if any."""
+    entry = _running.get(url)
+    return entry[0] if entry else None
 
 
 def acquire(url: str) -> None:

@@ -1,6 +1,9 @@
 """The match stage: versions queued in their own transaction, drained in batches, by a matcher process."""
 
+import multiprocessing
+import os
 import time
+from pathlib import Path
 
 from sqlalchemy import func, select
 
@@ -65,6 +68,7 @@ def test_a_version_replaced_before_its_turn_is_dequeued_without_matching(archive
 def test_a_running_matcher_links_copies_within_the_guarantee(archive, db_url):
     archive.start_matching()
     try:
+        assert queue.running(archive.url).wait_ready(120)  # its start-up is not what the guarantee bounds
         put(archive, "port-news", f"{ORIGIN}/a.html", ARTICLE)
         put(archive, "harbour-watch", f"{MIRROR}/copy/", ARTICLE, minutes=5)
         assert _wait_for_links(archive, queue.GUARANTEE_SECONDS) < queue.GUARANTEE_SECONDS
@@ -96,8 +100,35 @@ def test_what_a_crash_left_queued_the_next_writers_matcher_drains(archive, db_ur
     later = Archive.open(db_url)
     later.start_matching()  # a crawl or an import starting: no write of its own yet
     try:
+        assert queue.running(later.url).wait_ready(120)
         _wait_for_links(later, queue.GUARANTEE_SECONDS)
     finally:
         later.finish_matching()
         later.engine.dispose()
     assert _links(archive) == [(f"{ORIGIN}/a.html", f"{MIRROR}/copy/", "identical")]
+
+
+def _start_a_matcher_and_die(url: str, path: str) -> None:
+    matcher = queue.Matcher(url).start()
+    Path(path).write_text(str(matcher.process.pid))
+    os._exit(0)  # killed: the matcher is never stopped
+
+
+def _gone(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] in ("Z", "X")
+    except OSError:
+        return True
+
+
+def test_a_matcher_ends_when_the_command_that_started_it_is_killed(db_url, tmp_path):
+    pid_file = tmp_path / "matcher.pid"
+    command = multiprocessing.get_context("spawn").Process(target=_start_a_matcher_and_die,
+                                                           args=(db_url, str(pid_file)))
+    command.start()
+    command.join(60)
+    pid = int(pid_file.read_text())
+    started = time.monotonic()
+    while not _gone(pid):
+        assert time.monotonic() - started < 60, "the matcher outlived its command"  # (its start-up included)
+        time.sleep(0.1)
