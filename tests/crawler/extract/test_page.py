@@ -61,3 +61,18 @@ def test_a_soft_404_is_told_without_extracting_and_a_shell_when_asked():
     shell = parse(shell_html().encode(), url=URL, shell=True)
     assert shell.shell is not None and shell.shell.startswith("application shell")
     assert parse(shell_html().encode(), url=URL).shell is None  # a rendered page is not asked
+
+
+def test_extracting_from_the_one_tree_gives_trafilaturas_text_from_the_markup_on_real_pages():
+    import trafilatura
+
+    from crawler.extract.decode import decode_html
+    from crawler.extract.extractor import _CONFIG, OPTIONS
+
+    for path in sorted(shared_path("data/article-pages/html").glob("*.html.gz"))[:40]:
+        body = gzip.decompress(path.read_bytes())
+        doc = trafilatura.bare_extraction(decode_html(body), url=URL, config=_CONFIG, **OPTIONS)  # from the string
+        parsed = parse(body, url=URL, follow=True, shell=True)
+        assert parsed.extracted is not None, path.name
+        assert parsed.extracted.title == ((doc.title or "").strip() or None), path.name
+        assert parsed.extracted.text == "\n".join(p.strip() for p in doc.text.split("\n") if p.strip()), path.name
