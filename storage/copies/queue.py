@@ -28,6 +28,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import signal
+import threading
 import time
 from pathlib import Path
 
@@ -106,7 +107,15 @@ class Matcher:
                                        name="mirrorwatch-matcher", daemon=True)
 
     def start(self) -> Matcher:
-        self.process.start()
+        """Start the process with SIGINT ignored from its first instruction: a Ctrl-C while it is
+        still importing must not end it with a traceback (the command decides how to stop)."""
+        main = threading.current_thread() is threading.main_thread()
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if main else None
+        try:
+            self.process.start()
+        finally:
+            if main:
+                signal.signal(signal.SIGINT, previous)
         return self
 
     def wait_ready(self, timeout: float | None = None) -> bool:
