@@ -3,6 +3,7 @@
 source ─< page ─< capture >─ blob
               ├─< page_alias
               └─< version (parent, reverts_to) ; crawl_run ─< capture
+version ─< match_queue (versions not yet matched for copies)
 """
 
 from __future__ import annotations
@@ -257,3 +258,13 @@ class ScannedFile(Base):
     size: Mapped[int | None] = mapped_column(BigInteger)  # bytes, when known
     finished_at: Mapped[datetime]
     summary: Mapped[dict[str, Any]]  # what the scan of this file counted
+
+
+class MatchQueue(Base):
+    """A new version waiting to be fingerprinted and matched for copies (``storage.copies.queue``)."""
+
+    __tablename__ = "match_queue"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("version.id"))
+    queued_at: Mapped[datetime]

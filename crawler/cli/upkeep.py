@@ -1,7 +1,8 @@
-"""``reextract``, ``prune`` and ``db upgrade``: keeping an archive current and lean.
+"""``reextract``, ``prune``, ``db upgrade`` and ``db match``: keeping an archive current and lean.
 
 ``reextract`` runs today's extractor over stored bodies (``crawler.ingest.reextract``);
-``prune`` drops identical old captures (``storage.retention``); ``db upgrade`` migrates.
+``prune`` drops identical old captures (``storage.retention``); ``db upgrade`` migrates;
+``db match`` matches the versions a killed run left queued for copy matching (``storage.copies.queue``).
 """
 
 from __future__ import annotations
@@ -82,3 +83,20 @@ def db_upgrade(ctx: Context) -> None:
     where = shown(ctx.db)
     before, after = upgrade(engine, where)
     click.echo(f"{where}: already at {after}" if before == after else f"{where}: {before or 'empty'} -> {after}")
+
+
+@db.command("match")
+@format_option
+@pass_ctx
+@user_errors
+def db_match(ctx: Context, fmt: str) -> None:
+    """Match the copies of versions still queued (a crawl or an import that was killed left them).
+
+    Any crawl or import drains the queue first as well; this does it without one.
+
+    \b
+    Example:
+      mirrorwatch db match
+    """
+    matched = ctx.archive(write=True).drain_matches()
+    emit(fmt, {"matched": matched}, f"{matched} queued versions matched for copies")

@@ -10,13 +10,16 @@ A request's path, in order:
 4. ``middlewares``  each request kept on the source's scheme, host and port; each redirect
    noted in the plan (a loop refused);
 5. ``extensions``   AutoThrottle that counts a 304 as a success; a garbage collection every 2 s;
-6. ``spider``       each article response → one ``items.PageFetched`` (``problems`` says why a
-   fetch is not a usable article: failed download, soft 404);
-7. ``pipeline``     ``storage.archive`` asked whether the body is known; if not, extraction in
-   ``crawler.extract``'s pool; a fetch that looks partial re-fetched once (``partial``);
-   then the capture recorded, on a writer thread off the reactor;
-8. ``pipeline``     when the spider closes: redirects stored as aliases, copy links re-verified,
-   the run closed with its stats; ``result.CrawlResult`` is what the caller gets back.
+6. ``spider``       each article response → one ``items.PageFetched``, never parsed here
+   (``problems`` says why a fetch is not a usable article: failed download, refused redirect);
+7. ``pipeline``     ``storage.archive`` asked whether the body is known; if not, the page parsed
+   once in ``crawler.extract``'s pool (text, canonical alias, links to follow handed back to
+   the spider, soft 404, app shell); a fetch that looks partial re-fetched once (``partial``);
+   then the capture recorded, on a writer thread off the reactor; copies matched in a matcher
+   process (``storage.copies.queue``);
+8. ``pipeline``     when the spider closes: redirects stored as aliases, the copy-match queue
+   drained, copy links re-verified, the run closed with its stats; ``result.CrawlResult`` is
+   what the caller gets back.
 
 Outside a crawl, ``listings`` hands the pages ``sources test`` and ``sources add`` fetched to the
 spider's parse methods, so that what they call an article is what the crawl would.

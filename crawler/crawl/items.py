@@ -49,3 +49,4 @@ class PageFetched:
     blocked: str | None = None  # why the answer is a wall, not the article (crawler.crawl.walls)
     rendered: bool = False  # the body is the document Chromium rendered (crawler.crawl.browser)
     raw_unchanged: bool = False  # a rendered source's raw HTML is the one last rendered: not modified
+    follow_depth: int | None = None  # the links the worker reads on it are followed, at this depth

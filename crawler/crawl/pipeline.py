@@ -2,12 +2,16 @@
 
 For each :class:`~crawler.crawl.items.PageFetched` it runs the change cascade of
 ``storage.archive``: a body already stored for the page is recorded without
-extraction; anything else is extracted in a process pool (extraction costs
-tens of milliseconds of CPU per page and would stall the reactor thread) and
-then recorded. Both the "same body?" lookup and the write run on one writer
-thread (synchronous SQLAlchemy, 15-25 ms per new page with copy matching),
-not on the reactor thread, which keeps fetching meanwhile; one thread keeps
-the writes in the order the items arrive. It also opens and closes the crawl
+extraction; anything else is parsed once and extracted in a process pool (extraction
+costs tens of milliseconds of CPU per page and would stall the reactor thread) and
+then recorded. The worker's one parse also brings the page's canonical link (an alias),
+the links to follow (handed back to the spider, which never parses an article page),
+and whether it is a soft 404 or an application shell (``crawler.extract.page``). Both
+the "same body?" lookup and the write run on one writer thread (synchronous SQLAlchemy),
+not on the reactor thread, which keeps fetching meanwhile; one thread keeps the writes
+in the order the items arrive. Copies are matched in a matcher process
+(``storage.copies.queue``) fed by the versions written; when the spider closes, what it
+has not matched yet is matched before the run closes. It also opens and closes the crawl
 run, with its stats, and fills the spider's ``CrawlPlan``: the pages the archive knows
 and which of them to re-check; at the end it stores the redirects the plan collected.
 
@@ -30,7 +34,7 @@ Stats (persisted with the run): ``mirrorwatch/captures/<outcome>``,
 ``mirrorwatch/fetch/partial_refetched``,
 ``mirrorwatch/fetch/partial_confirmed`` (the second fetch looked partial too),
 ``mirrorwatch/render/app_shells`` (pages fetched over HTTP that are application shells,
-``crawler.crawl.shell``: error captures, and the summary suggests ``render = "browser"``),
+``crawler.extract.shell``: error captures, and the summary suggests ``render = "browser"``),
 ``mirrorwatch/extract/pool_restarts`` (a worker died and was replaced),
 ``mirrorwatch/extract/failed`` and ``mirrorwatch/extract/first_error`` (what the first
 failed extraction said: the crawl and its health call most pages failing a broken extractor);
@@ -59,17 +63,18 @@ from scrapy.utils.defer import deferred_from_coro
 from sqlalchemy.exc import SQLAlchemyError
 from twisted.internet import task
 
+from crawler.extract.page import Parsed
 from crawler.extract.pool import SHARED, worker_count
-from crawler.extract.worker import ExtractorUnavailable, extract
+from crawler.extract.worker import ExtractorUnavailable, parse
 from crawler.crawl.items import PageFetched
 from crawler.crawl.partial import PartialCheck
-from crawler.crawl.shell import shell_reason
 from crawler.crawl.walls import WALL_MAX_RATIO, ErrorTemplates, replaces_article
-from storage.archive import Archive
+from storage.archive import Archive, Prior
 from storage.db import SQLITE_BUSY_TIMEOUT_MS
 from storage.dbfaults import describe
 from storage.archive.recheck import RecheckLimits
 from storage.types import Fetch, utcnow
+from storage.urls import normalize_url, origin_of
 
 RECHECK_MODES = ("all", "due")
 
@@ -130,6 +135,7 @@ class ArchivePipeline:
             spider.plan.plan(known)
         if source.render == "browser":
             spider.plan.rendered = self.archive.render_marks(source.name)
+        self.archive.start_matching()  # a matcher process matches copies, from what a crash left queued on
         self.pool = SHARED.acquire(self.workers)
         self.writer = ThreadPoolExecutor(1, thread_name_prefix="mirrorwatch-writer")
         if getattr(self, "heartbeat", 0) > 0:
@@ -183,6 +189,8 @@ class ArchivePipeline:
     def _finish(self, spider, reason: str) -> None:
         # Redirects seen in this crawl, including those whose target was a duplicate request.
         self.stats.set_value("mirrorwatch/aliases/redirects_added", self.archive.add_redirects(spider.plan.redirects))
+        # Every version of this crawl matched before the command returns (storage.copies.queue).
+        self.archive.finish_matching(drain=self.database_error is None)
         # Boilerplate learned during this crawl can change what the stored links say.
         self.stats.set_value("mirrorwatch/copies/links_refreshed", self.archive.refresh_links(spider.source.name))
         self.archive.finish_run(self.run_id, reason=reason, stats=self.stats.get_stats())
@@ -211,16 +219,17 @@ class ArchivePipeline:
         if item.status == 200 and item.body is not None:
             prior = await self._in_writer(self.archive.prior, item.url, item.body)
             if not prior.same_body:
-                extracted = await self._extract(item)
-                if await self._wall(item, extracted, prior.current_chars):
+                parsed = await self._parse(item)
+                extracted = parsed.extracted if parsed is not None else None
+                if self._wall(item, extracted, prior):
                     extracted = None
+                elif parsed is not None and parsed.shell and item.body is not None:
+                    self.stats.inc_value("mirrorwatch/render/app_shells")  # never an empty version
+                    item.body, item.error, extracted = None, parsed.shell, None
                 else:
-                    if not item.rendered and item.body is not None and (shell := shell_reason(item.body, extracted)):
-                        self.stats.inc_value("mirrorwatch/render/app_shells")  # never an empty version
-                        item.body, item.error, extracted = None, shell, None
                     self._confirm_whole(item, extracted, prior.current_chars)
             else:
-                self.stats.inc_value("mirrorwatch/extract/skipped_same_body")
+                self.stats.inc_value("mirrorwatch/extract/skipped_same_body")  # its links were followed once
         self.confirming.discard(item.url)
         recorded = await self._in_writer(self.archive.record, _fetch(item), extracted, run_id=self.run_id,
                                          recheck=self.limits)
@@ -230,16 +239,15 @@ class ArchivePipeline:
             log.info("%s: version %s", recorded.page_url, recorded.version_number)
         return item
 
-    async def _wall(self, item: PageFetched, extracted, current_chars: int | None) -> bool:
+    def _wall(self, item: PageFetched, extracted, prior: Prior) -> bool:
         """Whether the extracted text is a wall standing in for the article (``crawler.crawl.walls``):
-        the source's error template, or a few lines replacing a known article. Judged before the
-        partial-fetch re-check, which would fetch the wall again and store it."""
+        the source's error template, or a few lines replacing the current text (``prior``'s). Judged
+        before the partial-fetch re-check, which would fetch the wall again and store it."""
         if extracted is None or item.body is None:
             return False
         reason = self.templates.check(item.url, extracted.text)
-        if reason is None and current_chars and len(extracted.text) < WALL_MAX_RATIO * current_chars:
-            current = await self._in_writer(self.archive.current_text, item.url)
-            reason = replaces_article(extracted.text, current or "")
+        if reason is None and prior.current_text and len(extracted.text) < WALL_MAX_RATIO * len(prior.current_text):
+            reason = replaces_article(extracted.text, prior.current_text)
         if reason is None:
             return False
         log.info("%s: %s", item.url, reason)
@@ -266,12 +274,13 @@ class ArchivePipeline:
         """Run one database call on the writer thread; the reactor goes on meanwhile."""
         return await asyncio.wrap_future(self.writer.submit(func, *args, **kwargs))
 
-    async def _extract(self, item: PageFetched):
-        """The extraction, or None after turning the item into an error capture."""
-        started = time.perf_counter()
-        pool = self.pool
+    async def _parse(self, item: PageFetched) -> Parsed | None:
+        """The page parsed in a worker (``crawler.extract.page``), or None after turning the item into an
+        error capture; its canonical link becomes an alias, its links are followed, a soft 404 is an error."""
+        started, pool = time.perf_counter(), self.pool
         try:
-            return await asyncio.wrap_future(pool.submit(extract, item.body, item.url, item.encoding))
+            parsed = await asyncio.wrap_future(pool.submit(parse, item.body, item.url, item.encoding,
+                                                           follow=item.follow_depth is not None, shell=not item.rendered))
         except BrokenProcessPool as exc:  # the rest of the crawl needs workers that live
             log.warning("%s: the extraction worker died (%r); starting new workers", item.url, exc)
             self.pool = SHARED.replace(pool)
@@ -291,6 +300,16 @@ class ArchivePipeline:
         finally:
             self.stats.inc_value("mirrorwatch/extract/calls")
             self.stats.inc_value("mirrorwatch/extract/seconds", time.perf_counter() - started)
+        canonical = normalize_url(parsed.canonical) if parsed.canonical else None
+        if canonical and canonical != item.url and origin_of(canonical) == self.crawler.spider.source.origin:
+            item.aliases.append((canonical, "canonical"))
+        if item.follow_depth is not None:
+            for request in self.crawler.spider.follow(parsed.links, item.follow_depth):
+                self.crawler.engine.crawl(request)
+        if parsed.soft_404:
+            item.body, item.error = None, parsed.soft_404
+        return parsed
+
 
 
 def _log_beat_failure(future) -> None:

@@ -22,10 +22,8 @@ from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 
 from crawler.extract.markup import ascii_compatible
+from crawler.extract.page import soft_404 as not_found
 
-# A soft 404: a short page whose title or first heading says the page does not exist.
-_NOT_FOUND = re.compile(r"\b(404|not found|page (?:does not|doesn't) exist|no longer available)\b", re.IGNORECASE)
-SOFT_404_MAX_CHARS = 600
 # Only a page whose first title or first h1 holds one of these words can be a soft 404:
 # any other page is not parsed for the check (a parse costs more than the rest of its handling).
 _NOT_FOUND_WORDS = re.compile(rb"404|found|exist|available", re.IGNORECASE)
@@ -41,14 +39,11 @@ class RedirectLoop(IgnoreRequest):
 
 
 def soft_404(response: Response) -> str | None:
-    """Why a 200 HTML page is a "page not found" page after all, or None."""
+    """Why a 200 HTML page is a "page not found" page after all, or None (``crawler.extract.page``'s
+    rule; a crawled article page is judged in the extraction worker, on its one parse: this is
+    for a page of a rendered source, before it is rendered)."""
     if isinstance(response, TextResponse) and _may_say_not_found(response):
-        title = " ".join(response.xpath("normalize-space(//title)").getall()[:1])
-        heading = response.xpath("normalize-space((//h1)[1])").get() or ""
-        if _NOT_FOUND.search(title) or _NOT_FOUND.search(heading):
-            text = " ".join(response.xpath("//body//p//text()").getall())
-            if len(text) <= SOFT_404_MAX_CHARS:
-                return f"soft 404: the page says {(title or heading)[:100]!r}"
+        return not_found(response.selector.root)
     return None
 
 

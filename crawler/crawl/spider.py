@@ -24,22 +24,22 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import UTC, datetime
-from html import unescape
+from urllib.parse import urlparse
 
 import scrapy
 from scrapy.http import Response, TextResponse
-from scrapy.linkextractors import LinkExtractor
+from scrapy.linkextractors import IGNORED_EXTENSIONS, LinkExtractor
 from scrapy.utils.gz import gunzip, gzip_magic_number
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
+from scrapy.utils.url import url_has_any_extension
 
 from crawler.crawl.browser import Renderer
 from crawler.crawl.items import CrawlPlan, PageFetched
 from crawler.crawl.problems import failure_reason, is_fetch_failure, soft_404
 from crawler.crawl.walls import block_page
 from crawler.extract.decode import not_html
-from crawler.extract.markup import ascii_compatible, canonical_link
 from crawler.sources import Source, load_sources
 from storage.archive.recheck import listed_unchanged
 from storage.urls import normalize_url, origin_of
@@ -72,6 +72,7 @@ class ArticleSpider(scrapy.Spider):
         if spider.source.download_delay is not None:
             spider.download_delay = spider.source.download_delay
         spider._links = LinkExtractor(unique=True)
+        spider._ignored_extensions = {f".{e}" for e in IGNORED_EXTENSIONS}  # the link extractor's default
         spider._allow = [re.compile(p) for p in spider.source.allow]
         spider._deny = [re.compile(p) for p in spider.source.deny]
         spider.renderer = Renderer(spider.source, crawler) if spider.source.render == "browser" else None
@@ -162,13 +163,14 @@ class ArticleSpider(scrapy.Spider):
     def parse_page(self, response: Response) -> Iterator[PageFetched | scrapy.Request]:
         # A link that was not an article URL may redirect to one.
         article = response.meta.get("article") or (response.status == 200 and self.is_article(response.url))
-        if article:
-            self.crawler.stats.inc_value("mirrorwatch/discovery/articles_fetched")
-            if self.renderer is not None and response.status in (200, 304):
-                yield self._before_render(response)  # the rendered page's links are followed
-                return
-            yield self._fetched(response)
-        yield from self._links_of(response, article)
+        if not article:
+            yield from self._links_of(response)
+            return
+        self.crawler.stats.inc_value("mirrorwatch/discovery/articles_fetched")
+        if self.renderer is not None and response.status in (200, 304):
+            yield self._before_render(response)  # the rendered page's links are followed
+            return
+        yield self._fetched(response)  # never parsed here: the worker reads its links, canonical, soft 404
 
     def _before_render(self, response: Response) -> PageFetched | scrapy.Request:
         """The plain fetch of a rendered source's article: its rendering, the check of the data
@@ -181,9 +183,7 @@ class ArticleSpider(scrapy.Spider):
     async def parse_rendered(self, response: Response) -> AsyncIterator[PageFetched | scrapy.Request]:
         data = await self.renderer.data_of(response.meta)  # before the page closes
         await self.renderer.done(response.meta)
-        yield self.renderer.rendered(self._fetched(response), response.meta["raw_response"], data)
-        for request in self._links_of(response, True):
-            yield request
+        yield self.renderer.rendered(self._fetched(response), response.meta["raw_response"], data)  # its links are read by the extraction worker, as a plain fetch's
 
     def on_render_response(self, response) -> None:  # a rendered page's responses, for the data behind it
         self.renderer.note(response)
@@ -206,14 +206,28 @@ class ArticleSpider(scrapy.Spider):
         yield PageFetched(source=self.source.name, url=normalize_url(failure.request.url), fetched_at=_now(),
                           status=None, error=reason)
 
-    def _links_of(self, response: Response, article: bool) -> Iterator[scrapy.Request]:
+    def _links_of(self, response: Response) -> Iterator[scrapy.Request]:
+        """The links of a start or listing page (never of an article page: see :meth:`follow`)."""
+        if (depth := self._links_depth(response)) is None:
+            return
+        for link in self._links.extract_links(response):
+            request = self._follow(link.url, depth)
+            if request is not None:
+                yield request
+
+    def _links_depth(self, response: Response) -> int | None:
+        """The depth of a page's links, or None when they are not followed (beyond ``max_depth``)."""
         depth = response.meta.get("depth", 0)
         if response.status != 200 or depth >= self.source.max_depth or not isinstance(response, TextResponse):
-            return
-        if article and not self.source.follows_article_links:
-            return  # the sitemap or feed lists the articles; an article's navigation links cost requests
-        for link in self._links.extract_links(response):
-            request = self._follow(link.url, depth + 1)
+            return None
+        return depth + 1
+
+    def follow(self, links: Iterable[str], depth: int) -> Iterator[scrapy.Request]:
+        """Requests for the links the worker read on an article page, filtered as a listing page's."""
+        for url in links:
+            if url_has_any_extension(urlparse(url), self._ignored_extensions):
+                continue
+            request = self._follow(url, depth)
             if request is not None:
                 yield request
 
@@ -264,18 +278,12 @@ class ArticleSpider(scrapy.Spider):
             for u in response.meta.get("redirect_urls", [])
             if normalize_url(u) != url
         ]
-        canonical = None
-        if isinstance(response, TextResponse) and response.status == 200:
-            href = _canonical_href(response)
-            canonical = normalize_url(response.urljoin(unescape(href))) if href else None
-        if canonical and canonical != url and origin_of(canonical) == self.source.origin:
-            aliases.append((canonical, "canonical"))
         headers = response.headers
         content_type = _header(headers, b"Content-Type")
         error = None
         blocked = None
-        if response.status == 200:  # a PDF sent as text/html, a soft 404, a challenge page
-            error = not_html(content_type, response.body) or soft_404(response)
+        if response.status == 200:  # a PDF sent as text/html, a challenge page (a soft 404: the worker's)
+            error = not_html(content_type, response.body) or (soft_404(response) if self.renderer else None)
             blocked = None if error else block_page(200, header_list(headers), response.body)
         return PageFetched(
             source=self.source.name,
@@ -292,6 +300,8 @@ class ArticleSpider(scrapy.Spider):
             listed_modified=response.meta.get("listed_modified"),
             headers=header_list(headers),
             blocked=blocked,
+            # With a sitemap or feed listing the articles, an article's navigation links cost requests.
+            follow_depth=self._links_depth(response) if self.source.follows_article_links else None,
         )
 
     def on_error(self, failure) -> Iterator[PageFetched]:
@@ -315,14 +325,6 @@ class ArticleSpider(scrapy.Spider):
             blocked=block_page(response.status, header_list(response.headers), response.body)
             if response is not None else None,
         )
-
-
-def _canonical_href(response: TextResponse) -> str | None:
-    """The page's canonical link, found by a regex on the raw body: decoding the page and
-    parsing it into a tree would cost more than the rest of its handling here."""
-    if not ascii_compatible(response.encoding):
-        return canonical_link(response.text)
-    return canonical_link(response.body, response.encoding)
 
 
 def header_list(headers) -> list[tuple[str, str]]:

@@ -1,4 +1,5 @@
-"""HTML → :class:`Extracted`: main text and metadata through trafilatura.
+"""HTML → :class:`Extracted`: main text and metadata through trafilatura; for a crawl, the
+whole :class:`~crawler.extract.page.Parsed` page from the same one parse (:func:`parse`).
 
 Pure functions with no Scrapy imports, so that they run in a worker process
 (see ``crawler.extract.pool``).
@@ -27,8 +28,13 @@ import py3langid
 import trafilatura
 from trafilatura.settings import use_config
 
+from trafilatura.utils import load_html
+
+from crawler.extract import page
 from crawler.extract.decode import decode_html
 from crawler.extract.markup import absolute, canonical_link, declared_language, outbound_links
+from crawler.extract.page import Parsed
+from crawler.extract.shell import shell_of
 from storage.text.language import primary_subtag
 from storage.types import Extracted
 
@@ -71,7 +77,30 @@ def extract(html: str | bytes, *, url: str | None = None, encoding: str | None =
     text; never raises on odd markup.
     """
     html = decode_html(html, encoding) if isinstance(html, bytes) else html.replace("\x00", "")
-    doc = trafilatura.bare_extraction(html, url=url, config=_CONFIG, **OPTIONS)
+    return _extract(html, load_html(html), url)
+
+
+def parse(body: bytes, *, url: str, encoding: str | None = None, follow: bool = False,
+          shell: bool = False) -> Parsed:
+    """Everything the crawl needs of an article page, from one parse of it (``crawler.extract.page``):
+    the extraction (unless the page is a soft 404), the canonical link, the links to follow (with
+    ``follow``) and whether it is an application shell (with ``shell``)."""
+    html = decode_html(body, encoding)
+    tree = load_html(html)  # trafilatura's own parse of it: extracting from this tree gives the same text
+    base = page.base_url(html, url, encoding)
+    found = {"canonical": page.canonical(canonical_link(html), base)}
+    if tree is not None and follow:
+        found["links"] = page.follow_links(tree, base, url, encoding)
+    if tree is not None and (not_found := page.soft_404(tree)):
+        return Parsed(None, soft_404=not_found, **found)
+    extracted = _extract(html, tree, url)  # trafilatura works on a copy: the tree stays as parsed
+    if tree is not None and shell:
+        found["shell"] = shell_of(tree, extracted)
+    return Parsed(extracted, **found)
+
+
+def _extract(html: str, tree, url: str | None) -> Extracted:
+    doc = trafilatura.bare_extraction(tree, url=url, config=_CONFIG, **OPTIONS) if tree is not None else None
     if doc is None:
         return _extracted(canonical_url=absolute(canonical_link(html), url))
     data = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)

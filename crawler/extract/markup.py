@@ -1,7 +1,7 @@
-"""Cheap scans of raw HTML with regular expressions, for what needs no parsed tree:
-the ``rel=canonical`` link and the links to other sites (another origin, by ``storage.urls``). The spider runs them on the
-reactor thread for every page, where parsing the page into a tree would cost more
-than the rest of its handling; extraction runs them in its workers.
+"""Cheap scans of HTML with regular expressions, for what needs no parsed tree: the
+``rel=canonical`` link, the links to other sites (another origin, by ``storage.urls``), the
+declared language; extraction runs them in its workers. :func:`ascii_compatible` tells the
+crawl process whether a raw body can be searched undecoded (``crawler.crawl.problems``).
 """
 
 from __future__ import annotations
@@ -17,8 +17,6 @@ _CANONICAL = re.compile(
     r"""<link\b[^>]*\brel\s*=\s*["']?canonical["']?[^>]*>""", re.IGNORECASE
 )
 _HREF = re.compile(r"""\bhref\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
-_CANONICAL_BYTES = re.compile(_CANONICAL.pattern.encode(), re.IGNORECASE)
-_HREF_BYTES = re.compile(_HREF.pattern.encode(), re.IGNORECASE)
 _ANCHOR_HREF = re.compile(r"""<a\b[^>]*?\bhref\s*=\s*["']([^"'#][^"']*)["']""", re.IGNORECASE)
 MAX_LINKS = 300
 # Encodings in which ASCII text is not ASCII bytes: their markup cannot be found undecoded.
@@ -35,18 +33,12 @@ def ascii_compatible(encoding: str | None) -> bool:
         return False
 
 
-def canonical_link(html: str | bytes, encoding: str = "utf-8") -> str | None:
-    """The ``<link rel=canonical>`` href of a page, as written (maybe relative).
-
-    ``html`` may be the undecoded body in an encoding that keeps ASCII as ASCII (see
-    ``ascii_compatible``): then only the href is decoded, from ``encoding``, not the page."""
-    tags, hrefs = (_CANONICAL, _HREF) if isinstance(html, str) else (_CANONICAL_BYTES, _HREF_BYTES)
-    for tag in tags.findall(html[:200_000]):
-        href = hrefs.search(tag)
+def canonical_link(html: str) -> str | None:
+    """The ``<link rel=canonical>`` href of a page, as written (maybe relative, entities kept)."""
+    for tag in _CANONICAL.findall(html[:200_000]):
+        href = _HREF.search(tag)
         if href:
-            value = href.group(1)
-            value = value.decode(encoding, errors="replace") if isinstance(value, bytes) else value
-            return value.strip() or None
+            return href.group(1).strip() or None
     return None
 
 

@@ -38,3 +38,12 @@ def extract(body: bytes, url: str | None, encoding: str | None):
     from crawler.extract.extractor import extract as run
 
     return run(body, url=url, encoding=encoding)
+
+
+def parse(body: bytes, url: str, encoding: str | None, *, follow: bool = False, shell: bool = False):
+    """A crawled article page from its one parse (``crawler.extract.extractor.parse``)."""
+    if _UNAVAILABLE is not None:
+        raise ExtractorUnavailable(_UNAVAILABLE)
+    from crawler.extract.extractor import parse as run
+
+    return run(body, url=url, encoding=encoding, follow=follow, shell=shell)

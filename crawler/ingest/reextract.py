@@ -4,8 +4,9 @@ The bodies come from ``storage.archive.reextract`` (by default only those whose
 current version was made by another extractor version or other options), are
 extracted with ``crawler.extract.extractor`` exactly as a crawl would
 (``crawler.extract.pool``, one worker per core), and a differing text becomes
-a new version of class ``extractor-changed``. Each source's copy links are
-re-verified at the end.
+a new version of class ``extractor-changed``, matched for copies by a matcher
+process meanwhile (``storage.copies.queue``) and in any case before it returns.
+Each source's copy links are re-verified at the end.
 """
 
 from __future__ import annotations
@@ -31,13 +32,14 @@ def reextract(archive: Archive, *, sources: Sequence[str] = (), everything: bool
     bodies = archive.stored_bodies(sources=sources, stale_only=not everything,
                                    extractor=(EXTRACTOR, EXTRACTOR_VERSION, OPTIONS_HASH))
     touched: set[str] = set()
-    for done in extract_in_order(bodies, _job, workers=workers):
-        outcome = "failed" if done.error else archive.record_reextraction(done.item, done.extracted)
-        counts[outcome] += 1
-        if outcome == "new-version":
-            touched.add(done.item.source)
-        if on_page is not None:
-            on_page()
+    with archive.matching():  # every new version is matched before this returns
+        for done in extract_in_order(bodies, _job, workers=workers):
+            outcome = "failed" if done.error else archive.record_reextraction(done.item, done.extracted)
+            counts[outcome] += 1
+            if outcome == "new-version":
+                touched.add(done.item.source)
+            if on_page is not None:
+                on_page()
     for name in sorted(touched):
         archive.refresh_links(name)
     return {"pages": sum(counts.values()), **{k.replace("-", "_"): v for k, v in counts.items()}}

@@ -4,10 +4,11 @@ Each usable response (``storage.interchange.warc_in``) becomes a fetch of a page
 source whose scheme, host and port it matches, and goes where a crawled page
 goes: extraction with the crawl's fixed options in a process pool
 (``crawler.extract.pool``; an unchanged body is not extracted again), then
-``Archive.record``, which stores the capture and blob, decides on a new
-version and matches copies on other sources. Redirects become aliases of
-their targets, and each source's copy links are re-verified at the end, as
-after a crawl.
+``Archive.record``, which stores the capture and blob and decides on a new
+version; copies on other sources are matched meanwhile by a matcher process
+(``storage.copies.queue``), and what it has not matched yet is matched before
+the import returns. Redirects become aliases of their targets, and each
+source's copy links are re-verified at the end, as after a crawl.
 
 The source of a response is, in this order: the source of the sources file
 with that origin; the archive's source with that origin; the source named by
@@ -87,6 +88,14 @@ class WarcImporter:
         self.result = ImportResult()
 
     def run(self, paths: Sequence[str | Path], on_response: Callable[[], None] | None = None) -> ImportResult:
+        with self.archive.matching():  # every imported version is matched before the command returns
+            self._record_all(paths, on_response)
+        self.archive.add_redirects(self.redirects)
+        for name in sorted(set(self.ready.values())):
+            self.archive.refresh_links(name)
+        return self.result
+
+    def _record_all(self, paths: Sequence[str | Path], on_response: Callable[[], None] | None) -> None:
         for done in extract_in_order(self._items(paths), self._job, workers=self.workers):
             item = done.item
             self.pending[item.url] -= 1
@@ -98,10 +107,6 @@ class WarcImporter:
             self.result.outcomes[recorded.outcome] += 1
             if on_response is not None:
                 on_response()
-        self.archive.add_redirects(self.redirects)
-        for name in sorted(set(self.ready.values())):
-            self.archive.refresh_links(name)
-        return self.result
 
     # -- reading ---------------------------------------------------------------
 

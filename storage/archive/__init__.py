@@ -7,7 +7,9 @@ A fetch of a page flows through, in order:
 2. ``runs``       the crawl's run row is opened, and closed with its stats and status;
 3. ``write``      per fetch: ``prior`` (is this body already stored?), then ``record``:
                   capture → blob → version (only when the normalised text changed) →
-                  fingerprints and copy links (``storage.copies``), in one transaction;
+                  queued for copy matching, in one transaction; then fingerprints and copy
+                  links (``storage.copies.queue``): at once, or in a matcher process while
+                  a crawl or an import runs (``start_matching`` ... ``finish_matching``);
 4. ``reextract``  stored bodies extracted again after the extractor changed, through the
                   same version path;
 5. ``read``       pages, versions, copies and comparisons for the commands and reports.
@@ -20,6 +22,7 @@ one step above.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 
 from sqlalchemy import Engine
@@ -28,6 +31,7 @@ from storage.archive import read, recheck, reextract, runs
 from storage.archive.reextract import StoredBody
 from storage.archive.recheck import RecheckLimits
 from storage.archive.write import Prior, Recorded, Writer
+from storage.copies import queue
 from storage.db import open_engine, session_factory
 from storage.lookup import source_id
 from storage.types import Extracted, Fetch, KnownPage
@@ -40,6 +44,11 @@ class Archive:
         self.engine = engine
         self.session = session_factory(engine)
         self.writer = Writer(self.session)
+
+    @property
+    def url(self) -> str:
+        """The database's URL, password included (what another process opens it with)."""
+        return self.engine.url.render_as_string(hide_password=False)
 
     @classmethod
     def open(cls, url: str | None, *, read_only: bool = False) -> Archive:
@@ -97,15 +106,51 @@ class Archive:
     def prior(self, url: str, body: bytes) -> Prior:
         return self.writer.prior(url, body)
 
-    def current_text(self, url: str) -> str | None:
-        return self.writer.current_text(url)
-
     def record(self, fetch: Fetch, extracted: Extracted | None = None, *, run_id: int | None = None,
                recheck: RecheckLimits = RecheckLimits()) -> Recorded:
         return self.writer.record(fetch, extracted, run_id=run_id, recheck=recheck)
 
     def add_redirects(self, redirects: dict[str, str]) -> int:
         return self.writer.add_redirects(redirects)
+
+    # -- copy matching (storage.copies.queue) ----------------------------------------------
+
+    def start_matching(self) -> None:
+        """From now on new versions are matched by a matcher process on this database, which
+        first drains what an earlier run left queued; ``record`` only queues them. An in-memory
+        SQLite database has no other process to see it: it keeps matching at once."""
+        if self.engine.url.database in (None, "", ":memory:") and self.engine.dialect.name == "sqlite":
+            return
+        self.writer.match_now = False
+        queue.acquire(self.url)
+
+    def finish_matching(self, *, drain: bool = True) -> int:
+        """Stop this archive's use of the matcher process (the last user stops it, and it drains
+        the queue), then drain here whatever is still queued (unless ``drain`` is false: a run
+        that failed leaves it to the next one); returns how many were drained here."""
+        if not self.writer.match_now:
+            self.writer.match_now = True
+            queue.release(self.url)
+        return self.drain_matches() if drain else 0
+
+    def drain_matches(self) -> int:
+        """Match every queued version here, now (``mirrorwatch db match``); returns how many."""
+        return queue.drain(self.session)
+
+    @contextmanager
+    def matching(self) -> Iterator[None]:
+        """``start_matching`` ... ``finish_matching`` around a run of writes (an import, a
+        re-extraction): drained at its end; a run that fails leaves the queue to the next writer."""
+        self.start_matching()
+        try:
+            yield
+        except BaseException:
+            self.finish_matching(drain=False)
+            raise
+        self.finish_matching()
+
+    def pending_matches(self) -> int:
+        return queue.pending(self.session)
 
     def refresh_links(self, source: str) -> int:
         return self.writer.refresh_links(source)

@@ -95,6 +95,7 @@ def record_reextraction(writer: Writer, body: StoredBody, extracted: Extracted |
                 current.language = version_language(extracted.language, capture.headers,
                                                     extracted.detected_language) or current.language
             return "unchanged"
-        new_version(s, page, capture, current, extracted, digest, writer.source_ref(s, page.source_id),
+        new_version(s, page, capture, current, extracted, digest,
                     change_class=ChangeClass(EXTRACTOR_CHANGED, 0.0, "re-extracted"))
-        return "new-version"
+    writer.matched()
+    return "new-version"

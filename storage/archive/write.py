@@ -10,8 +10,10 @@ Change detection is a cascade from cheap to costly:
 4. otherwise a new version with a change summary against its parent, its
    change class and significance (``storage.text.classify``); a text equal to an
    older version names the version it reverts to. A new title over the same
-   text is a new version too (class ``title``). The new version is fingerprinted
-   and matched for copies (``storage.copies``) in the same transaction.
+   text is a new version too (class ``title``). The new version is queued for copy
+   matching (``storage.copies.queue``) in the same transaction; a writer that
+   ``match_now`` (the default) drains the queue after the write, one that runs beside a
+   matcher process (a crawl, an import) leaves it to that process.
 
 404/410 mark a page gone (no version); other failures are ``error`` captures. A fetch the
 crawler judged a wall (``Fetch.blocked``: a challenge or block page, a consent or login wall,
@@ -36,6 +38,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from storage import copies
 from storage.archive import rows
 from storage.archive.recheck import RecheckLimits, next_due, published_at
+from storage.copies import queue
 from storage.copies.index import SourceRef
 from storage.db import insert_ignore
 from storage.errors import StorageError
@@ -60,6 +63,7 @@ class Prior:
 
     same_body: bool  # the body last stored for the page, which has a version: no extraction needed
     current_chars: int | None  # length of the current text; None while the page has no version
+    current_text: str | None = None  # the current text, when the body is another (the wall check reads it)
 
 
 @dataclass(frozen=True)
@@ -78,6 +82,7 @@ class Writer:
     def __init__(self, session: sessionmaker[Session]):
         self.session = session
         self._sources: dict[str | int, SourceRef] = {}  # by name and id
+        self.match_now = True  # match a new version's copies when record returns (not in a matcher process)
 
     def ensure_source(self, name: str, *, role: str, origin: str) -> None:
         self._sources.clear()
@@ -89,19 +94,17 @@ class Writer:
 
     def prior(self, url: str, body: bytes) -> Prior:
         """What the archive holds of a page before this body of it is recorded (two light
-        queries: the crawl asks this of every page it fetches)."""
+        queries: the crawl asks this of every page it fetches); for another body than the
+        stored one, the current text too, which the body's extraction is compared with."""
         with self.session() as s:
             found = rows.page_row(s, normalize_url(url))
             if found is None:
                 return Prior(same_body=False, current_chars=None)
-            chars = rows.current_chars(s, found.id)
-            return Prior(same_body=chars is not None and found.body_sha256 == _sha256(body), current_chars=chars)
-
-    def current_text(self, url: str) -> str | None:
-        """The text of the page's current version (None without one)."""
-        with self.session() as s:
-            found = rows.page_row(s, normalize_url(url))
-            return rows.current_text(s, found.id) if found is not None else None
+            if found.body_sha256 == _sha256(body):
+                chars = rows.current_chars(s, found.id)
+                return Prior(same_body=chars is not None, current_chars=chars)
+            text = rows.current_text(s, found.id)
+            return Prior(same_body=False, current_chars=None if text is None else len(text), current_text=text)
 
     def record(self, fetch: Fetch, extracted: Extracted | None = None, *, run_id: int | None = None,
                recheck: RecheckLimits = RecheckLimits()) -> Recorded:
@@ -117,13 +120,21 @@ class Writer:
         """
         for attempt in range(1, RETRIES + 1):
             try:
-                return self._record(fetch, extracted, run_id, recheck)
+                recorded = self._record(fetch, extracted, run_id, recheck)
+                break
             except (IntegrityError, OperationalError) as exc:
                 if attempt == RETRIES or (isinstance(exc, OperationalError) and not _transient(exc)):
                     raise
                 log.info("%s: lost a race with another writer (%s), retrying", fetch.url, type(exc.orig).__name__)
                 time.sleep(0.05 * attempt)
-        raise AssertionError("unreachable")
+        if recorded.outcome == "new-version":  # stored and committed: matching is a step of its own
+            self.matched()
+        return recorded
+
+    def matched(self) -> None:
+        """After a write that queued a version: match it now, unless a matcher process does."""
+        if self.match_now:
+            queue.drain(self.session)
 
     def _record(self, fetch: Fetch, extracted: Extracted | None, run_id: int | None,
                 recheck: RecheckLimits) -> Recorded:
@@ -196,7 +207,7 @@ class Writer:
             return Recorded("unchanged", page.url, current.number)
         s.flush()  # the capture needs its id
         parent = s.get(Version, current.id) if current is not None else None
-        version = new_version(s, page, capture, parent, extracted, digest, self.source_ref(s, page.source_id))
+        version = new_version(s, page, capture, parent, extracted, digest)
         capture.version_id = version.id
         reverts = s.get(Version, version.reverts_to_id) if version.reverts_to_id else None
         return Recorded("new-version", page.url, version.number, reverts.number if reverts else None)
@@ -252,8 +263,8 @@ class Writer:
 
 
 def new_version(s: Session, page: Page, capture: Capture, parent: Version | None, extracted: Extracted,
-                digest: str, source: SourceRef, *, change_class: ChangeClass | None = None) -> Version:
-    """Store the version ``capture`` brought, fingerprint it and match it for copies.
+                digest: str, *, change_class: ChangeClass | None = None) -> Version:
+    """Store the version ``capture`` brought and queue it for copy matching (``storage.copies.queue``).
 
     Its change class is computed against ``parent`` unless ``change_class`` says it
     (re-extraction: a change of ours, whatever the words)."""
@@ -297,7 +308,7 @@ def new_version(s: Session, page: Page, capture: Capture, parent: Version | None
     )
     s.add(version)
     s.flush()
-    copies.match_page(s, page.id, copies.index_version(s, page, version, source))
+    queue.enqueue(s, version.id)
     return version
 
 

@@ -12,8 +12,10 @@ A new version flows through these modules, in order:
 6. ``original``      which side of a pair is the original, and the rule that decided;
 7. ``match``         the copy link stored, updated or removed.
 
-``storage.archive`` calls :func:`index_version` and :func:`match_page` inside the write of a
-new version, and :func:`refresh_links` after a crawl; the read side calls :func:`compare`.
+``queue`` is the stage that runs them: the write of a new version (``storage.archive``) queues
+it, and a drain (at once, or in a matcher process beside a crawl or an import) calls
+:func:`index_version` and :func:`match_page` for it; :func:`refresh_links` runs after a crawl;
+the read side calls :func:`compare`.
 """
 
 from storage.copies.match import (Link, Side, candidates, compare, index_version, load_side, load_sides, match_page,

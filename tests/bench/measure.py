@@ -12,6 +12,7 @@ import resource
 import subprocess
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from statistics import median
@@ -51,7 +52,8 @@ def _rss_mb(pids: list[int]) -> float:
 
 
 def run(cmd: list[str], *, cwd: str | Path | None = None, env: dict | None = None, timeout: float = 1800,
-        check: bool = True) -> Measured:
+        check: bool = True, on_sample: Callable[[list[int]], None] | None = None) -> Measured:
+    """``on_sample``: called with the process tree's pids at each sample (every 50 ms)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, env={**os.environ, **(env or {})}, stdout=subprocess.PIPE,
@@ -62,7 +64,10 @@ def run(cmd: list[str], *, cwd: str | Path | None = None, env: dict | None = Non
     def sample() -> None:
         nonlocal peak
         while not done.wait(0.05):
-            peak = max(peak, _rss_mb(_tree(proc.pid)))
+            pids = _tree(proc.pid)
+            peak = max(peak, _rss_mb(pids))
+            if on_sample is not None:
+                on_sample(pids)
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()

@@ -1,4 +1,4 @@
-"""How app-shell detection (``crawler.crawl.shell``) does on real pages: the 181 article pages
+"""How app-shell detection (``crawler.extract.shell``) does on real pages: the 181 article pages
 and the WCXB dev set (its ``spa`` flag says which pages are built by JavaScript).
 
 Each page is checked twice: by the detector alone (no extraction: the strictest case) and as the
@@ -14,7 +14,7 @@ import json
 from collections import Counter
 from pathlib import Path
 
-from crawler.crawl.shell import shell_reason
+from crawler.extract.shell import shell_reason
 from crawler.extract.extractor import extract
 
 DATA = Path("/work/shared/data")

@@ -9,7 +9,7 @@ import pytest
 
 from crawler.crawl.browser import RAW_SHA256, RENDERED
 from crawler.crawl.render_data import DATA
-from crawler.crawl.shell import SHELL_REASON
+from crawler.extract.shell import SHELL_REASON
 from tests.support.sites import PARAGRAPHS
 from tests.support.spa import json_hits, need_chromium, spa_article
 

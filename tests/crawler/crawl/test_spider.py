@@ -148,24 +148,6 @@ def test_redirect_to_a_page_already_fetched_is_still_an_alias(site, ws):
     assert ws.json("history", f"{site.url}/old/tram.html")["url"] == site.url + A
 
 
-# -- What keeps a crawl's per-page cost and memory down, each checked on its own:
-
-from scrapy.http import HtmlResponse
-
-from crawler.crawl.spider import _canonical_href
-
-
-@pytest.mark.parametrize("encoding", ["utf-8", "latin-1", "utf-16"])
-def test_canonical_link_read_from_the_raw_body_in_any_encoding(encoding):
-    html = ('<html><head><title>Caf\u00e9</title><LINK href="/news/caf\u00e9?a=1&amp;b=2" '
-            'rel="canonical"></head><body>x</body></html>')
-    response = HtmlResponse("https://example.org/a", body=html.encode(encoding), encoding=encoding)
-    assert _canonical_href(response) == "/news/caf\u00e9?a=1&amp;b=2"  # the spider unescapes it
-    response = HtmlResponse("https://example.org/a", body="<html><p>none</p></html>".encode(encoding),
-                            encoding=encoding)
-    assert _canonical_href(response) is None
-
-
 # -- The re-check policy: due times on literal datetimes, the archive hook, and crawls that
 
 

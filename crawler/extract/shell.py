@@ -2,10 +2,11 @@
 
 Such a page is a root element (``<div id="root">``, ``"app"``, ``"__next"``...) with scripts and
 almost no text of its own: stored as it is, it would be an empty version, or one titled
-"Loading…". :func:`shell_reason` is asked only when extraction found little or no main text
-(so an article with its text in the HTML never pays for the check), and the pipeline records
-such a page as an error capture with :data:`SHELL_REASON`; the crawl summary then suggests
-``render = "browser"`` for the source (``mirrorwatch/render/app_shells``).
+"Loading…". :func:`shell_of` is asked, in the extraction worker and on the page's one parsed
+tree, only when extraction found little or no main text (so an article with its text in the
+HTML never pays for the check), and the pipeline records such a page as an error capture with
+:data:`SHELL_REASON`; the crawl summary then suggests ``render = "browser"`` for the source
+(``mirrorwatch/render/app_shells``). :func:`shell_reason` is the same check on a body.
 """
 
 from __future__ import annotations
@@ -29,6 +30,14 @@ def shell_reason(body: bytes, extracted: Extracted | None) -> str | None:
     try:
         root = lxml.html.document_fromstring(body)
     except (etree.ParserError, ValueError):
+        return None
+    return shell_of(root, extracted)
+
+
+def shell_of(root, extracted: Extracted | None) -> str | None:
+    """:data:`SHELL_REASON` when the parsed page ``root`` is an application shell, else None.
+    It removes the page's scripts and styles from ``root``: the tree's last use."""
+    if extracted is not None and len(extracted.text) > MAX_EXTRACTED:
         return None
     if not root.xpath("//script"):
         return None

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.crawl.shell import SHELL_REASON, shell_reason
+from crawler.extract.shell import SHELL_REASON, shell_reason
 from tests.support.sites import PARAGRAPHS, article_html
 from tests.support.spa import shell_html
 
