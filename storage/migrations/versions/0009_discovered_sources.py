@@ -22,8 +22,9 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table('source') as batch:
-        batch.add_column(sa.Column('discovered', sa.Boolean(), server_default=sa.false(), nullable=False))
+    # A plain ADD COLUMN (SQLite allows it with a constant default): batch mode would rebuild
+    # `source`, which every page references, and fail on a filled archive with foreign keys on.
+    op.add_column('source', sa.Column('discovered', sa.Boolean(), server_default=sa.false(), nullable=False))
     op.create_table(
         'scanned_file',
         sa.Column('id', sa.Integer(), nullable=False),
