@@ -49,6 +49,10 @@ bench: $(STAMP)
 	$(PY) -m tests.bench.extract_options
 	@echo "== rendered crawl (headless chromium) of 200 local pages vs plain HTTP =="
 	$(PY) -m tests.bench.render_speed --pages 200
+	@echo "== crawl memory: a 10,000- against a 100,000-URL sitemap, each stopped after 2,000 stored articles =="
+	$(PY) -m tests.bench.crawl_memory
+	@echo "== re-checks of 1,000 unchanged pages and of one page: mirrorwatch against urlwatch (venv under build/) =="
+	$(PY) -m tests.bench.recheck_vs_urlwatch
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache
