@@ -51,6 +51,10 @@ bench: $(STAMP)
 	$(PY) -m tests.bench.render_speed --pages 200
 	@echo "== scan of a 20,000-page WARC for copies of a 10,000-version archive vs full extraction (#17) =="
 	$(PY) -m tests.bench.scan_speed
+	@echo "== crawl memory: a 10,000- against a 100,000-URL sitemap, each stopped after 2,000 stored articles =="
+	$(PY) -m tests.bench.crawl_memory
+	@echo "== re-checks of 1,000 unchanged pages and of one page: mirrorwatch against urlwatch (venv under build/) =="
+	$(PY) -m tests.bench.recheck_vs_urlwatch
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache

@@ -97,6 +97,8 @@ DOWNLOADER_MIDDLEWARES = {
     # Above RetryMiddleware (550): Retry-After, Crawl-delay, no retry of a bot wall (crawler/crawl/ratelimits.py).
     "crawler.crawl.ratelimits.RetryAfterMiddleware": 560,
 }
+# The seen-requests set as 8-byte ints (crawler/crawl/backlog.py); a shared frontier uses Redis's.
+DUPEFILTER_CLASS = "crawler.crawl.backlog.CompactDupeFilter"
 ITEM_PIPELINES = {
     "crawler.crawl.pipeline.ArchivePipeline": 300,
 }

@@ -26,20 +26,47 @@ import logging
 import os
 import sys
 
+import importlib
+
 import click
 
-from crawler.cli import crawl, demo, files, pages, report, scan, schedule, serve, upkeep
-from crawler.cli.discover import discover
-from crawler.cli import sources as sources_commands
-from crawler.cli import inspect as inspect_page
 from crawler.cli.common import Context
-from crawler.sources import DEFAULT_SOURCES
-from storage.db import DEFAULT_DB
 
+# storage.db.DEFAULT_DB and crawler.sources.DEFAULT_SOURCES, written here so that start-up does
+# not load SQLAlchemy, Alembic and APScheduler (tests/crawler/cli/test_startup.py checks they agree).
+DEFAULT_DB = "mirrorwatch.db"
+DEFAULT_SOURCES = "sources.toml"
 _LOG_HANDLER_NAME = "mirrorwatch-cli"
 
+# Each command's module is imported when the command is used: ``mirrorwatch crawl`` does not
+# load the report, export or scheduler code (nor Jinja2, APScheduler, ...) before it starts.
+COMMANDS = {
+    "sources": "sources:sources",
+    "crawl": "crawl:crawl", "runs": "crawl:runs",
+    "history": "pages:history", "diff": "pages:diff", "copies": "pages:copies", "compare": "pages:compare",
+    "report": "report:report", "schedule": "schedule:schedule",
+    "export": "files:export_group", "import": "files:import_group",
+    "reextract": "upkeep:reextract", "prune": "upkeep:prune", "db": "upkeep:db",
+    "serve": "serve:serve", "demo": "demo:demo",
+    "captures": "inspect:captures", "show": "inspect:show", "search": "inspect:search",
+    "scan": "scan:scan", "discover": "discover:discover",
+}
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+
+class LazyGroup(click.Group):
+    """A group whose commands (``COMMANDS``: name → module:attribute) load when first asked for."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(super().list_commands(ctx)) | set(COMMANDS))
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in self.commands and name in COMMANDS:
+            module, attribute = COMMANDS[name].split(":")
+            self.add_command(getattr(importlib.import_module(f"crawler.cli.{module}"), attribute), name)
+        return super().get_command(ctx, name)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--db", envvar="MIRRORWATCH_DB", default=DEFAULT_DB, show_default=True,
               help="Archive database: an SQLAlchemy URL or a SQLite file path [env MIRRORWATCH_DB].")
 @click.option("--sources", envvar="MIRRORWATCH_SOURCES", default=DEFAULT_SOURCES, show_default=True,
@@ -72,21 +99,6 @@ def _log_to_stderr(level: int) -> None:
     root.setLevel(level)
 
 
-for _command in (
-    sources_commands.sources,
-    crawl.crawl, crawl.runs,
-    pages.history, pages.diff, pages.copies, pages.compare,
-    report.report, schedule.schedule,
-    files.export_group, files.import_group,
-    upkeep.reextract, upkeep.prune, upkeep.db,
-    serve.serve, demo.demo,
-    inspect_page.captures, inspect_page.show, inspect_page.search,
-    scan.scan,
-):
-    cli.add_command(_command)
-cli.add_command(discover)
-
-
 def main() -> None:
     """The console script. A reader that went away (``mirrorwatch report | head``) ends the
     output quietly, exit status 1: click stops the command at the broken pipe, and what is still
@@ -115,4 +127,4 @@ def _discard_stdout() -> None:
     os.close(devnull)
 
 
-__all__ = ["cli", "main"]
+__all__ = ["COMMANDS", "cli", "main"]

@@ -13,20 +13,17 @@ import json
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-from rich.console import Console
-from rich.progress import Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
-from rich.table import Column
-from rich.text import Text
-from sqlalchemy.exc import SQLAlchemyError
 
-from crawler.sources import SourcesError
-from storage.archive import Archive
-from storage.db import SQLITE_BUSY_TIMEOUT_MS, database_url
-from storage.dbfaults import describe
 from storage.errors import StorageError
-from storage.interchange.atomic import written_atomically
+
+if TYPE_CHECKING:  # rich, SQLAlchemy and the archive load when a command uses them, not at start-up
+    from rich.console import Console
+    from rich.progress import Progress, TaskID
+
+    from storage.archive import Archive
 
 FORMATS = click.Choice(["text", "json"])
 REPORT_FORMATS = click.Choice(["text", "json", "html"])
@@ -44,6 +41,8 @@ class Context:
         """The archive at ``--db``. Only a command that writes (``write=True``) creates or
         migrates it; any other finds it as it is, or stops in one line (no archive there,
         another application's database, an older or newer schema)."""
+        from storage.archive import Archive
+
         return Archive.open(self.db, read_only=not write)
 
 
@@ -57,14 +56,29 @@ def user_errors(func):
     def wrapper(*args, **kwargs):
         try:
             return func(*args, **kwargs)
-        except (StorageError, SourcesError) as exc:
+        except StorageError as exc:
             raise click.ClickException(str(exc)) from None
-        except SQLAlchemyError as exc:  # locked past the busy timeout, disk full, connection lost
+        except Exception as exc:
+            if _loaded_error(exc, "crawler.sources", "SourcesError"):
+                raise click.ClickException(str(exc)) from None
+            if not _loaded_error(exc, "sqlalchemy.exc", "SQLAlchemyError"):
+                raise
+            # Locked past the busy timeout, disk full, connection lost.
+            from storage.db import SQLITE_BUSY_TIMEOUT_MS, database_url
+            from storage.dbfaults import describe
+
             ctx = click.get_current_context().find_object(Context)
             url = database_url(ctx.db) if ctx else None
             raise click.ClickException(describe(exc, url, busy_timeout_ms=SQLITE_BUSY_TIMEOUT_MS)) from None
 
     return wrapper
+
+
+def _loaded_error(exc: Exception, module: str, name: str) -> bool:
+    """Whether ``exc`` is a ``module.name``; a command that never loaded the module cannot have raised one
+    (so that a command's start-up does not load SQLAlchemy or the sources parser only to name their errors)."""
+    loaded = sys.modules.get(module)
+    return loaded is not None and isinstance(exc, getattr(loaded, name))
 
 
 def format_option(func):
@@ -80,7 +94,7 @@ def report_format_option(func):
 output_option = click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
                              help="Write the report to this file instead of stdout.")
 
-Text = Callable[[Console, dict], None] | str
+Text = "Callable[[Console, dict], None] | str"
 
 
 def emit(fmt: str, data: dict, text: Text, html: Callable[[dict], str] | None = None,
@@ -98,12 +112,18 @@ def emit(fmt: str, data: dict, text: Text, html: Callable[[dict], str] | None = 
         def render(console: Console) -> None:
             text(console, data)
     if output:
+        from storage.interchange.atomic import written_atomically
+
         with written_atomically(output) as target, target.open("w", encoding="utf-8") as fh:
             if callable(render):
+                from rich.console import Console
+
                 render(Console(file=fh))
             else:
                 fh.write(render + "\n")
     elif callable(render):
+        from rich.console import Console
+
         render(Console())
     else:
         click.echo(render)
@@ -138,6 +158,8 @@ class Ticker:
         self.bar.update(self._task(key), line=text)
 
     def note(self, text: str) -> None:
+        from rich.text import Text
+
         self.bar.console.print(Text(text))
 
 
@@ -148,6 +170,10 @@ def progress(label: str, *, enabled: bool, unit: str = "") -> Iterator[Ticker | 
     if not enabled:
         yield None
         return
+    from rich.console import Console
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+    from rich.table import Column
+
     columns = [SpinnerColumn(), TextColumn("{task.fields[line]}", markup=False, table_column=Column(overflow="fold")),
                TimeElapsedColumn()]
     with Progress(*columns, console=Console(stderr=True), transient=True) as bar:

@@ -9,8 +9,6 @@ import sys
 import click
 
 from crawler.cli.common import Context, emit, format_option, on_terminal, pass_ctx, progress, user_errors
-from crawler.render import text as render
-from crawler.sources import load_sources, select_sources
 
 
 @click.command()
@@ -50,6 +48,7 @@ def crawl(ctx: Context, names: tuple[str, ...], due: bool, redis_url: str | None
     from crawler.crawl.frontier import FrontierError
     from crawler.crawl.result import as_json
     from crawler.crawl.runner import crawl_settings, run_crawl  # Scrapy is slow to import
+    from crawler.sources import load_sources, select_sources
 
     chosen = select_sources(load_sources(ctx.sources), names)
     if run_id and not redis_url:
@@ -73,7 +72,7 @@ def crawl(ctx: Context, names: tuple[str, ...], due: bool, redis_url: str | None
     except (FrontierError, CrawlLogError, BrowserMissing) as exc:
         raise click.ClickException(str(exc)) from None
     data = as_json(results)
-    emit(fmt, data, lambda console, _: render.crawl_summary(console, data["sources"]))
+    emit(fmt, data, lambda console, _: _render().crawl_summary(console, data["sources"]))
     for result in results:
         if result.problem:
             click.echo(f"Error: {result.source}: {result.problem}", err=True)
@@ -120,7 +119,14 @@ def runs(ctx: Context, source: str | None, limit: int, fmt: str) -> None:
     if source:
         archive.check_source(source)  # an unknown name is an error, as in report, not "no runs yet"
     emit(fmt, {"runs": archive.runs(source=source, limit=limit)},
-         lambda console, data: render.runs_table(console, data["runs"]))
+         lambda console, data: _render().runs_table(console, data["runs"]))
+
+
+def _render():
+    """The text renderer (rich), loaded only for text output."""
+    from crawler.render import text
+
+    return text
 
 
 __all__ = ["crawl", "runs"]

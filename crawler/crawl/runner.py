@@ -18,7 +18,6 @@ from typing import Any
 from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
 
-from crawler.crawl import frontier
 from crawler.crawl.browser import browser_settings
 from crawler.crawl.watch import CrawlProgress, Watch
 from crawler.sources import Source
@@ -91,6 +90,8 @@ def run_crawl(sources: list[Source], settings: Settings,
     for index, source in enumerate(sources):
         own = source_settings(settings, source)
         if redis_url := settings.get("MIRRORWATCH_REDIS_URL"):
+            from crawler.crawl import frontier  # redis: loaded for a shared frontier only
+
             run = frontier.join_run(redis_url, source.name, run_id=settings.get("MIRRORWATCH_FRONTIER_RUN") or None,
                                     ttl=settings.getint("MIRRORWATCH_REDIS_RUN_TTL"))
             own = frontier.configure(own, run)

@@ -11,7 +11,9 @@ re-checks is still fetched when this crawl's sitemap or feed dates it after its 
 
 ``max_pages`` caps the distinct article URLs requested in one crawl (a URL listed both on a
 start page and in the sitemap is one); those left out are counted in
-``mirrorwatch/discovery/over_max_pages``. Links are followed from start pages and the listing
+``mirrorwatch/discovery/over_max_pages``. The article URLs accepted wait in a
+:class:`~crawler.crawl.backlog.Backlog` on disk and reach Scrapy's scheduler a batch at a time,
+as it runs dry, so a sitemap of 100,000 URLs is not 100,000 requests in memory. Links are followed from start pages and the listing
 pages they lead to (``max_depth`` hops); from article pages only with ``follow_links`` (the
 default for a source without sitemap or feed, whose articles are found no other way). Every
 request that reaches the downloader is counted as ``mirrorwatch/requests/articles`` or
@@ -31,12 +33,13 @@ from urllib.parse import urlparse
 import scrapy
 from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import IGNORED_EXTENSIONS, LinkExtractor
-from scrapy.utils.gz import gunzip, gzip_magic_number
-from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
+from scrapy.utils.sitemap import sitemap_urls_from_robots
 from scrapy.utils.url import url_has_any_extension
 
+from crawler.crawl.backlog import Backlog, Feeder
 from crawler.crawl.browser import Renderer
 from crawler.crawl.items import CrawlPlan, PageFetched
+from crawler.crawl.listed import feed_entries, sitemap_entries
 from crawler.crawl.problems import failure_reason, is_fetch_failure, soft_404
 from crawler.crawl.walls import block_page
 from crawler.extract.decode import not_html
@@ -56,8 +59,8 @@ class ArticleSpider(scrapy.Spider):
         self.sources_path = sources
         self.source: Source  # set in from_crawler
         self.plan = CrawlPlan()  # filled by the pipeline when the spider opens
-        self.requested: set[str] = set()  # the article URLs requested in this crawl (max_pages counts them)
-        self.left_out: set[str] = set()  # article URLs not requested: max_pages was reached
+        self.backlog = Backlog()  # the article URLs met in this crawl; those accepted wait there for a request
+        self.streams = True  # False on a shared frontier: requests go to Redis at once (see crawler.crawl.backlog)
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -77,6 +80,9 @@ class ArticleSpider(scrapy.Spider):
         spider._deny = [re.compile(p) for p in spider.source.deny]
         spider.renderer = Renderer(spider.source, crawler) if spider.source.render == "browser" else None
         crawler.signals.connect(spider._count_request, signal=scrapy.signals.request_reached_downloader)
+        spider.streams = not crawler.settings.get("MIRRORWATCH_FRONTIER_RUN")
+        if spider.streams:
+            spider.feeder = Feeder(crawler, spider.backlog, spider._request)  # signals hold weak references
         return spider
 
     def _count_request(self, request: scrapy.Request, spider=None) -> None:
@@ -90,12 +96,12 @@ class ArticleSpider(scrapy.Spider):
             return  # a worker joining a shared-frontier run: another worker seeded it
         for page in self.plan.known.values():
             # Re-checks only: links are discovered from start pages, sitemaps and feeds.
-            if page.url in self.plan.recheck:
-                yield self._article(page.url, depth=self.source.max_depth, revisit=True)
+            if page.url in self.plan.recheck and (request := self._article(page.url, depth=self.source.max_depth,
+                                                                           revisit=True)):
+                yield request
         for url in self.source.start_urls:
             if self.is_article(url):
-                request = self._article(url, depth=0)
-                if request is not None:
+                if (request := self._article(url, depth=0)) is not None:
                     yield request
             else:
                 yield scrapy.Request(url, callback=self.parse_page, errback=self.on_error, meta={"depth": 0})
@@ -113,21 +119,32 @@ class ArticleSpider(scrapy.Spider):
 
     def _article(self, url: str, *, depth: int, revisit: bool = False,
                  listed_modified: str | None = None) -> scrapy.Request | None:
+        """The request for an article URL met, if this crawl fetches it. Once accepted, the URL waits
+        in the backlog (the Feeder makes its request when the scheduler runs dry), unless the
+        requests go to a shared frontier: then the request is returned, to be yielded at once."""
         url = normalize_url(url)
         known = self.plan.known.get(url)
         if not revisit:
-            if url in self.requested:
+            if self.backlog.state(url) is not None:
                 return None  # listed twice (a start page and the sitemap): one request, one page of max_pages
             if known is not None:
                 if not listed_modified or listed_unchanged(listed_modified, known.last_seen_at):
                     return None  # left out by the re-check policy
                 # The listing dates a change after the last capture: re-check it now.
                 self.crawler.stats.inc_value("mirrorwatch/recheck/listed_changed")
-            elif len(self.requested) >= self.source.max_pages:
-                self.left_out.add(url)
-                self.crawler.stats.set_value("mirrorwatch/discovery/over_max_pages", len(self.left_out))
+            elif self.backlog.accepted >= self.source.max_pages:
+                self.backlog.leave_out(url)
+                self.crawler.stats.set_value("mirrorwatch/discovery/over_max_pages", self.backlog.left_out)
                 return None
-        self.requested.add(url)
+        self.backlog.accept(url)
+        if not self.streams:
+            return self._request(url, depth, listed_modified)
+        self.backlog.push(url, depth, listed_modified)
+        return None
+
+    def _request(self, url: str, depth: int, listed_modified: str | None) -> scrapy.Request:
+        """The request of an accepted article URL, conditional when the archive knows the page."""
+        known = self.plan.known.get(url)
         headers = {}
         if known is not None:
             if known.etag:
@@ -145,7 +162,7 @@ class ArticleSpider(scrapy.Spider):
 
     def refetch(self, url: str) -> scrapy.Request:
         """A second request for an article already fetched in this crawl (to confirm a partial page)."""
-        return self._article(url, depth=self.source.max_depth, revisit=True).replace(dont_filter=True)
+        return self._request(normalize_url(url), self.source.max_depth, None).replace(dont_filter=True)
 
     def _follow(self, url: str, depth: int) -> scrapy.Request | None:
         url = normalize_url(url)
@@ -236,39 +253,22 @@ class ArticleSpider(scrapy.Spider):
             for url in sitemap_urls_from_robots(response.body, base_url=response.url):
                 yield scrapy.Request(url, callback=self.parse_sitemap, errback=self.on_error)
             return
-        body = response.body
-        if gzip_magic_number(response):
-            body = gunzip(body, max_size=self.crawler.settings.getint("DOWNLOAD_MAXSIZE"))
-        sitemap = Sitemap(body)
-        for entry in sitemap:
-            url = entry.get("loc")
-            if not url or origin_of(url) != self.source.origin:
+        index, entries = sitemap_entries(response, self.crawler.settings.getint("DOWNLOAD_MAXSIZE"))
+        for url, lastmod in entries:
+            if origin_of(url) != self.source.origin:
                 continue
-            if sitemap.type == "sitemapindex":
+            if index:
                 yield scrapy.Request(url, callback=self.parse_sitemap, errback=self.on_error)
             elif self.is_article(url):
                 self.crawler.stats.inc_value("mirrorwatch/discovery/sitemap_urls")
-                request = self._article(url, depth=1, listed_modified=entry.get("lastmod"))
-                if request is not None:
+                if (request := self._article(url, depth=1, listed_modified=lastmod)) is not None:
                     yield request
 
     def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
-        entries = [(item.xpath("link/text()").get(), item.xpath("pubDate/text()").get())
-                   for item in response.xpath("//item")]  # RSS
-        entries += [  # Atom
-            (entry.xpath("*[local-name()='link'][not(@rel) or @rel='alternate']/@href").get(),
-             entry.xpath("*[local-name()='updated']/text()").get()
-             or entry.xpath("*[local-name()='published']/text()").get())
-            for entry in response.xpath("//*[local-name()='entry']")
-        ]
-        for link, date in entries:
-            if not link:
-                continue
-            url = response.urljoin(link.strip())
+        for url, date in feed_entries(response):
             if self.is_article(url):
                 self.crawler.stats.inc_value("mirrorwatch/discovery/feed_urls")
-                request = self._article(url, depth=1, listed_modified=date.strip() if date else None)
-                if request is not None:
+                if (request := self._article(url, depth=1, listed_modified=date)) is not None:
                     yield request
 
     def _fetched(self, response: Response) -> PageFetched:

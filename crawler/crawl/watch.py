@@ -27,7 +27,7 @@ REFRESH = 0.1  # seconds
 class CrawlProgress:
     source: str
     done: int  # requests answered or failed
-    queued: int  # requests waiting in the scheduler or the downloader
+    queued: int  # requests waiting in the scheduler or the downloader, and URLs in the spider's backlog
     stored: int  # article fetches recorded with an answer (error captures are not)
     errors: int  # error captures
     storing: int  # article fetches in the pipeline: being extracted and recorded
@@ -91,6 +91,8 @@ class Watch:
             scheduler = engine.scheduler
             queued = len(scheduler) if scheduler is not None and hasattr(scheduler, "__len__") else 0
             queued += len(engine.downloader.active)
+            backlog = getattr(self.crawler.spider, "backlog", None)  # accepted URLs not yet requests
+            queued += backlog.waiting if backlog is not None else 0
         counts = run_counts(stats)
         done = int(stats.get("downloader/response_count", 0)) + int(stats.get("downloader/exception_count", 0))
         items = int(stats.get("mirrorwatch/discovery/articles_fetched", 0)) + int(stats.get("mirrorwatch/fetch/errors", 0))
