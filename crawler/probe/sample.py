@@ -1,14 +1,14 @@
 """A few of a source's articles fetched as plain HTTP, to see whether they are application shells.
 
 ``sources test`` fetches the first :data:`SAMPLED` articles its listings name (robots.txt obeyed)
-and asks ``crawler.crawl.shell`` about each, as the crawl asks about every page it fetches over
+and asks ``crawler.extract.shell`` about each, as the crawl asks about every page it fetches over
 HTTP; when any is a shell (a root element and scripts, the text built by JavaScript), it
 suggests ``render = "browser"`` for the source. A source that renders already is not sampled.
 """
 
 from __future__ import annotations
 
-from crawler.crawl.shell import shell_reason
+from crawler.extract.shell import shell_reason
 from crawler.probe.fetch import Fetcher
 
 SAMPLED = 3  # articles fetched per `sources test`

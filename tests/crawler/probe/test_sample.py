@@ -1,5 +1,5 @@
 """`sources test` samples a few articles over HTTP and suggests render = "browser" when they are
-application shells (crawler.probe.sample, deciding with crawler.crawl.shell as the crawl does)."""
+application shells (crawler.probe.sample, deciding with crawler.extract.shell as the crawl does)."""
 
 from tests.support.sites import PARAGRAPHS
 from tests.support.spa import spa_article
