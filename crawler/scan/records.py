@@ -122,7 +122,7 @@ def responses(location: str, counts: Counts) -> Iterator[Response]:
 def _response(record, counts: Counts) -> Response | None:
     if record.record_type != WarcRecordType.response:
         if record.record_type != WarcRecordType.warcinfo:
-            counts.skipped[f"{record.record_type.name} record"] += 1
+            counts.skipped[f"{record.headers.get('WARC-Type') or record.record_type} record"] += 1
         return None
     url = (record.headers.get("WARC-Target-URI") or "").strip("<> ")
     http = record.http_headers
