@@ -97,6 +97,9 @@ def _log_to_stderr(level: int) -> None:
     handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
     root.addHandler(handler)
     root.setLevel(level)
+    # Alembic names each of its plugins at INFO when it is first imported, which (commands load
+    # lazily) now happens after this: eight lines of noise before any -v output that matters.
+    logging.getLogger("alembic.runtime.plugins").setLevel(max(level, logging.WARNING))
 
 
 def main() -> None:

@@ -166,6 +166,11 @@ class ArticleSpider(scrapy.Spider):
 
     def _follow(self, url: str, depth: int) -> scrapy.Request | None:
         url = normalize_url(url)
+        if len(url) > self.settings.getint("URLLENGTH_LIMIT"):
+            # Article links and backlog requests reach the engine past the spider middlewares, so
+            # UrlLengthMiddleware never sees them: the same rule, under the same count, here.
+            self.crawler.stats.inc_value("urllength/request_ignored_count")
+            return None
         if origin_of(url) != self.source.origin:
             self.crawler.stats.inc_value("mirrorwatch/discovery/offsite_links")
             return None

@@ -38,6 +38,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from storage import copies
 from storage.copies.index import SourceRef
+from storage.dbfaults import describe
 from storage.lookup import current_version
 from storage.models import MatchQueue, Page, Source, Version
 from storage.types import utcnow
@@ -147,7 +148,9 @@ def serve(url: str, stopping, poll: float = POLL_SECONDS, ready=None) -> None:
         try:
             drain(session)
         except OperationalError as exc:  # the command that stops it drains what is left itself
-            log.warning("copy matching: %s; %s", exc, "stopping" if last else "trying again")
+            # Not a warning: the command meets the same database and says so in its one Error line;
+            # the matcher's stderr is the terminal's, so a warning here would be a second, raw one.
+            log.info("copy matching: %s; %s", describe(exc), "stopping" if last else "trying again")
             if last:
                 return
             time.sleep(poll)

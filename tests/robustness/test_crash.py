@@ -135,10 +135,10 @@ def test_a_migration_killed_midway_leaves_a_database_the_next_run_migrates(ws, s
 
 WORKER_DIES = """
 import crawler.crawl.pipeline
-from tests.support.hostile.crashing import extract_or_die
+from tests.support.hostile.crashing import parse_or_die
 
 
-crawler.crawl.pipeline.extract = extract_or_die  # pickled by name: the workers import it too
+crawler.crawl.pipeline.parse = parse_or_die  # pickled by name: the workers import it too
 from crawler.cli import main
 import sys
 sys.argv = ["mirrorwatch", "crawl", "--format", "json"]
@@ -213,6 +213,13 @@ def test_a_scheduler_killed_at_random_moments_loses_nothing(site, ws, slow_site)
                                      cwd=ws.dir, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                                      text=True, start_new_session=True)
         time.sleep(rng.uniform(0.5, 6.0))
+        if round_ % 2 == 0:
+            # Every other kill waits until the crawl is writing, however long its start takes on a
+            # loaded machine (a crawl now spawns its extraction workers and a matcher first).
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline and not (ws.db.exists() and captures(ws.db) > before):
+                time.sleep(0.05)
+            time.sleep(rng.uniform(0.0, 0.5))
         assert scheduler.poll() is None, f"seed {SEED}, round {round_}: {scheduler.stderr.read()[-1500:]}"
         doomed = descendants(scheduler.pid)
         kill(scheduler)
