@@ -28,12 +28,12 @@ import sys
 import tempfile
 import time
 from html import unescape
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 from tests.bench import measure
 from tests.bench.pages import load_pages
-from tests.bench.site import free_port
+from tests.bench.site import free_port, serve_forever
 
 ROOT = Path(__file__).resolve().parents[2]
 URLWATCH_VENV = ROOT / "build" / "urlwatch-venv"
@@ -110,11 +110,7 @@ def _serve(port: int, n: int, validators: bool, edited: tuple[int, ...], ready) 
             if status != 304:
                 self.wfile.write(body)
 
-    httpd = ThreadingHTTPServer(("127.0.0.1", port), Handler)
-    httpd.daemon_threads = True
-    httpd.request_queue_size = 128
-    ready.set()
-    httpd.serve_forever()
+    serve_forever(port, Handler, ready)
 
 
 class Site:

@@ -84,7 +84,12 @@ def _serve(port: int, n: int, validators: bool, ready) -> None:
             self.end_headers()
             self.wfile.write(body)
 
-    httpd = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    serve_forever(port, Handler, ready)
+
+
+def serve_forever(port: int, handler, ready) -> None:
+    """A bench site's server on 127.0.0.1: threaded, a deep accept queue; ``ready`` set once it listens."""
+    httpd = ThreadingHTTPServer(("127.0.0.1", port), handler)
     httpd.daemon_threads = True
     httpd.request_queue_size = 128
     ready.set()
