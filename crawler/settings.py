@@ -39,6 +39,8 @@ Our own settings carry the ``MIRRORWATCH_`` prefix:
 
 import os
 
+from scrapy.settings import default_settings as _scrapy
+
 BOT_NAME = "mirrorwatch"
 SPIDER_MODULES = ["crawler.crawl.spider"]
 NEWSPIDER_MODULE = "crawler.crawl"
@@ -81,6 +83,20 @@ REDIRECT_MAX_TIMES = 10
 # (Scrapy 2.19 would otherwise run code posted to it).
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
+
+# Components that are off are left out of Scrapy's base lists, not set to None: Scrapy imports
+# every class a list names, and start-up is most of what a short re-check costs (the
+# remote-control server alone pulls in aiohttp, the cookie middleware tldextract). Off: the
+# two servers above, the feed exporter (the archive is the output), the memory debugger, the
+# cookie middleware (COOKIES_ENABLED is False) and the downloaders of schemes no source uses.
+_OFF = {
+    "scrapy.extensions.telnet.TelnetConsole", "scrapy.extensions.remote_control.RemoteControl",
+    "scrapy.extensions.feedexport.FeedExporter", "scrapy.extensions.memdebug.MemoryDebugger",
+    "scrapy.downloadermiddlewares.cookies.CookiesMiddleware",
+}
+EXTENSIONS_BASE = {k: v for k, v in _scrapy.EXTENSIONS_BASE.items() if k not in _OFF}
+DOWNLOADER_MIDDLEWARES_BASE = {k: v for k, v in _scrapy.DOWNLOADER_MIDDLEWARES_BASE.items() if k not in _OFF}
+DOWNLOAD_HANDLERS_BASE = {k: v for k, v in _scrapy.DOWNLOAD_HANDLERS_BASE.items() if k in ("http", "https")}
 
 EXTENSIONS = {
     # The same AutoThrottle, except that a 304 of a re-check may lower the delay (see crawler/crawl/extensions.py).

@@ -23,21 +23,25 @@ import sqlite3
 from pathlib import Path
 from urllib.parse import quote
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, Table, create_engine, event, inspect
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Engine, Table, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from storage.errors import StorageError
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 log = logging.getLogger(__name__)
 
 DEFAULT_DB = "mirrorwatch.db"
 MIGRATIONS = Path(__file__).with_name("migrations")
+# The newest migration's revision (tests/storage/test_migrations.py checks it is Alembic's head):
+# an archive already there is seen by one query, and Alembic is imported only to migrate.
+HEAD_REVISION = "0010"
 # Tables only a mirrorwatch archive has: a database holding tables but none of these is another's.
 OUR_TABLES = frozenset({"alembic_version", "source", "page"})
 # How long a SQLite writer waits for another's lock before giving up with a clear message.
@@ -97,19 +101,25 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 
 def alembic_config(engine: Engine) -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.attributes["engine"] = engine
     return cfg
 
 
-def current_revision(engine: Engine) -> str | None:
-    with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
-
-
 def head_revision() -> str | None:
+    """The head revision as Alembic reads it from ``storage/migrations``."""
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory(str(MIGRATIONS)).get_current_head()
+
+
+def _known_revisions() -> set[str]:
+    from alembic.script import ScriptDirectory
+
+    return {s.revision for s in ScriptDirectory(str(MIGRATIONS)).walk_revisions()}
 
 
 def archive_revision(engine: Engine, where: str | None = None) -> str | None:
@@ -124,8 +134,9 @@ def archive_revision(engine: Engine, where: str | None = None) -> str | None:
             names = ", ".join(sorted(tables)[:5]) + (", ..." if len(tables) > 5 else "")
             raise StorageError(f"{where} is not a mirrorwatch archive: it holds another application's tables "
                                f"({names}); give another --db")
-        revision = MigrationContext.configure(conn).get_current_revision()
-    if revision is not None and revision not in {s.revision for s in ScriptDirectory(str(MIGRATIONS)).walk_revisions()}:
+        revision = (conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+                    if "alembic_version" in tables else None)
+    if revision not in (None, HEAD_REVISION) and revision not in _known_revisions():
         raise StorageError(f"{where}: this archive was written by a newer mirrorwatch (schema revision {revision}); "
                            "upgrade mirrorwatch")
     return revision
@@ -134,11 +145,12 @@ def archive_revision(engine: Engine, where: str | None = None) -> str | None:
 def upgrade(engine: Engine, where: str | None = None) -> tuple[str | None, str | None]:
     """Create or migrate to the latest schema; returns (revision before, revision after)."""
     before = archive_revision(engine, where)
-    head = head_revision()
-    if before != head:
-        log.info("migrating database from %s to %s", before, head)
+    if before != HEAD_REVISION:
+        from alembic import command
+
+        log.info("migrating database from %s to %s", before, HEAD_REVISION)
         command.upgrade(alembic_config(engine), "head")
-    return before, head
+    return before, HEAD_REVISION
 
 
 def open_engine(url: str | None, *, migrate: bool = True, read_only: bool = False) -> Engine:
@@ -171,9 +183,8 @@ def open_engine(url: str | None, *, migrate: bool = True, read_only: bool = Fals
 def _require_current(revision: str | None, where: str) -> None:
     if revision is None:
         raise NoArchive(f"no archive at {where} (run `mirrorwatch crawl` to create one, or check --db)")
-    head = head_revision()
-    if revision != head:
-        raise StorageError(f"{where} has an older schema (revision {revision}, this mirrorwatch reads {head}): "
+    if revision != HEAD_REVISION:
+        raise StorageError(f"{where} has an older schema (revision {revision}, this mirrorwatch reads {HEAD_REVISION}): "
                            "run `mirrorwatch db upgrade` to migrate it")
 
 

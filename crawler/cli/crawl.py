@@ -44,8 +44,7 @@ def crawl(ctx: Context, names: tuple[str, ...], due: bool, redis_url: str | None
       mirrorwatch crawl origin-news --redis redis://10.0.0.5:6379/0
     """
     from crawler.cli.crawl_log import CrawlLogError, crawl_log, log_path
-    from crawler.crawl.browser import BrowserMissing
-    from crawler.crawl.frontier import FrontierError
+    from crawler.crawl.errors import BrowserMissing, FrontierError
     from crawler.crawl.result import as_json
     from crawler.crawl.runner import crawl_settings, run_crawl  # Scrapy is slow to import
     from crawler.sources import load_sources, select_sources

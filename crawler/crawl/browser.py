@@ -29,6 +29,7 @@ from collections import Counter
 import scrapy
 from scrapy.http import Response
 
+from crawler.crawl.errors import BrowserMissing
 from crawler.crawl.items import PageFetched
 from crawler.crawl.render_data import DATA, DataCheck, data_entries, data_header, noted, recorded
 from crawler.sources import Source
@@ -39,10 +40,6 @@ HANDLER = "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler"
 log = logging.getLogger(__name__)
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
-
-
-class BrowserMissing(RuntimeError):
-    """A source renders but no chromium (or scrapy-playwright) is installed; the message is one line."""
 
 
 def chromium_path() -> str:

@@ -38,6 +38,8 @@ from scrapy import signals
 from scrapy.exceptions import DontCloseSpider, NotConfigured
 from scrapy.settings import Settings
 
+from crawler.crawl.errors import FrontierError
+
 log = logging.getLogger(__name__)
 
 # Above "cmdline" (40): Scrapy 2.19 merges the process's settings into each crawler's at
@@ -47,10 +49,6 @@ PER_CRAWL = 50
 KEY_PREFIX = "mirrorwatch"
 QUIET_CHECKS = 2  # idle checks in a row with nothing queued and nobody busy before leaving
 MARK_EVERY = 2.0  # seconds between refreshes of this worker's busy mark
-
-
-class FrontierError(Exception):
-    """Redis cannot be used (unreachable, bad URL): one line for the user."""
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ one step above.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -117,12 +118,14 @@ class Archive:
 
     def start_matching(self) -> None:
         """From now on new versions are matched by a matcher process on this database, which
-        first drains what an earlier run left queued; ``record`` only queues them. An in-memory
+        first drains what an earlier run left queued; ``record`` only queues them (and wakes the
+        process: it starts with the first version queued). An in-memory
         SQLite database has no other process to see it: it keeps matching at once."""
         if self.engine.url.database in (None, "", ":memory:") and self.engine.dialect.name == "sqlite":
             return
         self.writer.match_now = False
-        queue.acquire(self.url)
+        self.writer.on_queued = functools.partial(queue.wake, self.url)
+        queue.acquire(self.url, start=self.pending_matches() > 0)
 
     def finish_matching(self, *, drain: bool = True) -> int:
         """Stop this archive's use of the matcher process (the last user stops it, and it drains

@@ -28,6 +28,7 @@ import hashlib
 import logging
 import time
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -76,6 +77,10 @@ class Recorded:
     reverts_to: int | None = None
 
 
+def _nothing() -> None:
+    pass
+
+
 class Writer:
     """The write path on one database; it remembers the sources it has written for."""
 
@@ -83,6 +88,7 @@ class Writer:
         self.session = session
         self._sources: dict[str | int, SourceRef] = {}  # by name and id
         self.match_now = True  # match a new version's copies when record returns (not in a matcher process)
+        self.on_queued: Callable[[], None] = _nothing  # else: tell the matcher process (storage.copies.queue.wake)
 
     def ensure_source(self, name: str, *, role: str, origin: str) -> None:
         self._sources.clear()
@@ -135,6 +141,8 @@ class Writer:
         """After a write that queued a version: match it now, unless a matcher process does."""
         if self.match_now:
             queue.drain(self.session)
+        else:
+            self.on_queued()
 
     def _record(self, fetch: Fetch, extracted: Extracted | None, run_id: int | None,
                 recheck: RecheckLimits) -> Recorded:

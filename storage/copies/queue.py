@@ -17,7 +17,8 @@ or a re-extraction writes (``multiprocessing`` spawn, like the extraction pool):
 every ``POLL_SECONDS``, so **a copy link exists within** :data:`GUARANTEE_SECONDS` **of both
 versions being stored** while one runs, as long as matching keeps up with the writes (one
 version costs it some 15 ms) and once it has started (spawn, imports, its connection: about
-a second on an idle machine, longer on a loaded one). Those commands
+a second on an idle machine, longer on a loaded one). It starts with the first version queued
+(or at once when an earlier run left some), so a run that stores nothing new never spawns it. Those commands
 stop it and drain what is left before they return, so the links are always there when they
 return; a crash leaves queued ids, which the next writer's matcher (or ``mirrorwatch db
 match``) drains first.
@@ -168,21 +169,32 @@ def _name(name: str) -> None:
         pass
 
 
-_running: dict[str, list] = {}  # database URL → [its Matcher, how many users]
+_running: dict[str, list] = {}  # database URL → [its Matcher or None (not started yet), how many users]
 
 
 def running(url: str) -> Matcher | None:
-    """The matcher this process runs on ``url``, if any."""
+    """The matcher process this process runs on ``url``, if it has started."""
     entry = _running.get(url)
     return entry[0] if entry else None
 
 
-def acquire(url: str) -> None:
-    """Have a matcher process running on ``url`` (one per database in this process, shared by its users)."""
+def acquire(url: str, *, start: bool = False) -> None:
+    """Be one of the users of ``url``'s matcher (one per database in this process, shared by its
+    users). The process starts on the first :func:`wake` (or now, ``start``): a run that stores
+    no new version (a re-check of unchanged pages) never pays for its spawn and imports."""
     if url in _running:
         _running[url][1] += 1
     else:
-        _running[url] = [Matcher(url).start(), 1]
+        _running[url] = [None, 1]
+    if start:
+        wake(url)
+
+
+def wake(url: str) -> None:
+    """A version was queued on ``url``: have its matcher process running, if it has users."""
+    entry = _running.get(url)
+    if entry is not None and entry[0] is None:
+        entry[0] = Matcher(url).start()
 
 
 def release(url: str) -> None:
@@ -193,4 +205,5 @@ def release(url: str) -> None:
     entry[1] -= 1
     if entry[1] == 0:
         del _running[url]
-        entry[0].stop()
+        if entry[0] is not None:
+            entry[0].stop()

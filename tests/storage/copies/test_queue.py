@@ -3,6 +3,7 @@
 import multiprocessing
 import os
 import time
+from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -10,7 +11,8 @@ from sqlalchemy import func, select
 from storage.archive import Archive
 from storage.copies import queue
 from storage.models import CopyLink, Fingerprint, MatchQueue, Page
-from tests.support.harbour import MIRROR, ORIGIN, archive, put  # noqa: F401 (a fixture)
+from storage.types import Fetch
+from tests.support.harbour import MIRROR, ORIGIN, T0, archive, put  # noqa: F401 (a fixture)
 from tests.support.records import ARTICLE
 
 
@@ -68,13 +70,26 @@ def test_a_version_replaced_before_its_turn_is_dequeued_without_matching(archive
 def test_a_running_matcher_links_copies_within_the_guarantee(archive, db_url):
     archive.start_matching()
     try:
+        assert queue.running(archive.url) is None  # nothing queued yet: no process
+        put(archive, "port-news", f"{ORIGIN}/a.html", ARTICLE)  # the first version queued starts it
         assert queue.running(archive.url).wait_ready(120)  # its start-up is not what the guarantee bounds
-        put(archive, "port-news", f"{ORIGIN}/a.html", ARTICLE)
         put(archive, "harbour-watch", f"{MIRROR}/copy/", ARTICLE, minutes=5)
         assert _wait_for_links(archive, queue.GUARANTEE_SECONDS) < queue.GUARANTEE_SECONDS
     finally:
         assert archive.finish_matching() == 0  # the process had drained it all
     assert archive.pending_matches() == 0 and archive.writer.match_now
+
+
+def test_a_run_that_stores_no_new_version_starts_no_matcher_process(archive):
+    put(archive, "port-news", f"{ORIGIN}/a.html", ARTICLE)  # matched at once: nothing left queued
+    archive.start_matching()  # a re-check of unchanged pages: it records, but no new version
+    try:
+        assert archive.record(Fetch("port-news", f"{ORIGIN}/a.html", T0 + timedelta(hours=1), 304, b"",
+                                    "text/html")).outcome == "not-modified"
+        assert queue.running(archive.url) is None
+    finally:
+        assert archive.finish_matching() == 0
+    assert archive.writer.match_now
 
 
 def test_finish_matching_drains_what_the_process_left(archive, monkeypatch):
