@@ -32,19 +32,24 @@ _HEAD = 65536  # bytes of the body searched: the markers are in the head or near
 _BLOCK_STATUSES = frozenset({401, 403, 405, 406, 429, 503})
 VISIBLE_MAX_CHARS = 1200  # a 200 with a service's markers is a wall only when its visible text is shorter
 
-# (what to call it, a regex on the lower-cased markup); the first that matches names the wall.
+# (what to call it, strings of the lower-cased markup, a regex that must match too or None); the
+# first whose string is found (and regex matches) names the wall. Strings, not one regex each:
+# they are looked for in every page a crawl fetches, and a substring search of 64 KB is some
+# hundred times faster than an alternation tried at each of its positions (10 ms a page before).
 _MARKUP = [
-    ("Cloudflare challenge", rb"/cdn-cgi/challenge-platform/|window\._cf_chl_opt|cf-chl-|challenges\.cloudflare\.com/turnstile"),
-    ("Cloudflare block page", rb"attention required! \| cloudflare|cf-error-details|cloudflare ray id"),
-    ("Akamai block page", rb"errors\.edgesuite\.net|you don't have permission to access .{0,200} on this server\..{0,400}reference #"),
-    ("Imperva block page", rb"_incapsula_resource|incapsula incident id"),
-    ("Sucuri firewall", rb"sucuri website firewall|cloudproxy\.sucuri\.net|sucuri\.net/privacy-policy"),
-    ("DataDome captcha", rb"captcha-delivery\.com|datadome"),
-    ("PerimeterX captcha", rb"px-captcha|captcha\.px-cdn\.net|_pxappid|perimeterx"),
-    ("hCaptcha", rb"hcaptcha\.com/1/api\.js|class=\"h-captcha\""),
-    ("reCAPTCHA", rb"google\.com/recaptcha/api\.js|class=\"g-recaptcha\""),
+    ("Cloudflare challenge", (b"/cdn-cgi/challenge-platform/", b"window._cf_chl_opt", b"cf-chl-",
+                              b"challenges.cloudflare.com/turnstile"), None),
+    ("Cloudflare block page", (b"attention required! | cloudflare", b"cf-error-details", b"cloudflare ray id"), None),
+    ("Akamai block page", (b"errors.edgesuite.net",), None),
+    ("Akamai block page", (b"you don't have permission to access",),
+     re.compile(rb"you don't have permission to access .{0,200} on this server\..{0,400}reference #", re.DOTALL)),
+    ("Imperva block page", (b"_incapsula_resource", b"incapsula incident id"), None),
+    ("Sucuri firewall", (b"sucuri website firewall", b"cloudproxy.sucuri.net", b"sucuri.net/privacy-policy"), None),
+    ("DataDome captcha", (b"captcha-delivery.com", b"datadome"), None),
+    ("PerimeterX captcha", (b"px-captcha", b"captcha.px-cdn.net", b"_pxappid", b"perimeterx"), None),
+    ("hCaptcha", (b"hcaptcha.com/1/api.js", b'class="h-captcha"'), None),
+    ("reCAPTCHA", (b"google.com/recaptcha/api.js", b'class="g-recaptcha"'), None),
 ]
-_MARKUP = [(name, re.compile(pattern, re.DOTALL)) for name, pattern in _MARKUP]
 # Titles of block and challenge pages (a page whose <title> is one of these, and little else).
 _TITLES = re.compile(r"^(just a moment\.*|attention required!.*|access denied.*|access to this page has been denied.*"
                      r"|are you a (?:robot|human)\??|security check.*|verify you are (?:a )?human.*|pardon our interruption.*"
@@ -90,7 +95,8 @@ def block_page(status: int | None, headers: Iterable[tuple[str, str]], body: byt
     if _header(headers, "cf-mitigated") == "challenge":
         return _say("Cloudflare challenge", status, body)
     head = (body or b"")[:_HEAD].lower()
-    name = next((name for name, pattern in _MARKUP if pattern.search(head)), None)
+    name = next((name for name, strings, pattern in _MARKUP
+                 if any(m in head for m in strings) and (pattern is None or pattern.search(head))), None)
     if name is None and status in _BLOCK_STATUSES:
         name = _service(headers)
     title = _title(head)

@@ -147,7 +147,7 @@ class Writer:
     def _record(self, fetch: Fetch, extracted: Extracted | None, run_id: int | None,
                 recheck: RecheckLimits) -> Recorded:
         with self.session.begin() as s:
-            if (fetch.status == 304 or fetch.raw_unchanged) and not fetch.aliases and (recorded := self._not_modified(s, fetch, run_id, recheck)):
+            if not fetch.aliases and (recorded := self._known_body(s, fetch, run_id, recheck)):
                 return recorded
             page = self._page_for(s, fetch)
             capture = Capture(**_capture_row(page.id, fetch, run_id, outcome="error"))
@@ -161,23 +161,34 @@ class Writer:
                                          changed=result.outcome == "new-version" and (result.version_number or 0) > 1)
             return result
 
-    def _not_modified(self, s: Session, fetch: Fetch, run_id: int | None, recheck: RecheckLimits) -> Recorded | None:
-        """A 304 of a stored page, the write a monitor makes most, in four Core statements
-        (what the general path below does for it, at half its cost); None for a page not
-        stored yet, which the general path creates."""
+    def _known_body(self, s: Session, fetch: Fetch, run_id: int | None, recheck: RecheckLimits) -> Recorded | None:
+        """A 304 of a stored page, or a 200 with the body stored last: the writes a monitor makes
+        most, in four Core statements (what the general path below does for them, at a third of
+        its cost). None for anything else, and for a page not stored yet or without a version:
+        the general path decides those."""
+        not_modified = fetch.status == 304 or fetch.raw_unchanged
+        if not not_modified and (fetch.status != 200 or fetch.body is None or fetch.blocked):
+            return None
         page = rows.page_row(s, normalize_url(fetch.url))
         if page is None:
             return None
         current = rows.current_row(s, page.id)
-        conn = s.connection()
-        conn.execute(insert(Capture.__table__), _capture_row(page.id, fetch, run_id, outcome="not-modified",
-                                                             version_id=current.id if current else None))
         changes = {"last_fetched_at": fetch.fetched_at,
                    "next_due_at": _next_due(fetch, current.published if current else None, page.first_seen_at, recheck)}
+        if not_modified:
+            row = _capture_row(page.id, fetch, run_id, outcome="not-modified", version_id=current.id if current else None)
+        elif current is not None and page.body_sha256 == _sha256(fetch.body):
+            row = _capture_row(page.id, fetch, run_id, outcome="unchanged", version_id=current.id,
+                               body_sha256=page.body_sha256)
+            changes |= {"gone_at": None, "etag": fetch.etag, "last_modified": fetch.last_modified}
+        else:
+            return None
         if fetch.listed_modified:
             changes["listed_modified"] = fetch.listed_modified
+        conn = s.connection()
+        conn.execute(insert(Capture.__table__), row)
         conn.execute(update(Page.__table__).where(Page.__table__.c.id == page.id).values(changes))
-        return Recorded("not-modified", page.url, current.number if current else None)
+        return Recorded(row["outcome"], page.url, current.number if current else None)
 
     def _classify(self, s: Session, page: Page, capture: Capture, fetch: Fetch, extracted,
                   current: rows.CurrentRow | None) -> Recorded:

@@ -4,12 +4,13 @@
 
 urlwatch, the page monitor people run from cron, is installed from PyPI into its own venv
 under build/ (``pip install urlwatch``). A local server (its own process) serves N real article
-pages (``/a/<k>.html`` is real page ``k mod 181``) with validators (ETag, 304 on ``If-None-Match``)
-or without. For each of the two: mirrorwatch's first crawl (``mirrorwatch crawl`` of a sitemap
-source, a fresh SQLite archive) and urlwatch's first run (its cache filled), then ``--rounds``
-re-checks of the unchanged site by each, alternately, in subprocesses: medians of wall time and
-CPU time (the whole process tree: children included). Then 10 pages are edited (a sentence added
-to their longest paragraph) and both run again: each must find exactly those 10. Last, a run
+pages (``/a/<k>.html`` is real page ``k`` for the first 181, then again one with a long article:
+see ``tests.bench.site.served``) with validators (ETag, 304 on ``If-None-Match``) or without.
+For each of the two: mirrorwatch's first crawl (``mirrorwatch crawl`` of a sitemap source, a
+fresh SQLite archive) and urlwatch's first run (its cache filled), then ``--rounds`` re-checks of
+the unchanged site by each, alternately, in subprocesses: medians of wall time and CPU time
+(the whole process tree: children included). Then 10 pages are edited (a sentence added to
+their longest paragraph) and both run again: each must find exactly those 10. Last, a run
 that re-checks one page (a source, and a urls file, of one URL), the median of ``--rounds``.
 Targets (#18): mirrorwatch's re-check ≤ 10 % of its first crawl's CPU, ≥ 5× faster in wall
 time, and no more wall or CPU time than urlwatch.
@@ -33,7 +34,7 @@ from pathlib import Path
 
 from tests.bench import measure
 from tests.bench.pages import load_pages
-from tests.bench.site import free_port, serve_forever
+from tests.bench.site import free_port, serve_forever, served
 
 ROOT = Path(__file__).resolve().parents[2]
 URLWATCH_VENV = ROOT / "build" / "urlwatch-venv"
@@ -53,25 +54,35 @@ def edit(body: bytes, truth: str, k: int) -> bytes:
 
 
 def editable(n: int) -> tuple[int, ...]:
-    """``EDITED`` page numbers below ``n``, spread over the site, whose article has a paragraph to edit."""
+    """``EDITED`` page numbers below ``n``, spread over the site, whose article has a paragraph to
+    edit that the archived text holds: an edit of a paragraph the extraction leaves out (one of
+    the 181 pages) changes no archived text, and mirrorwatch rightly stores no version for it."""
+    from crawler.extract.extractor import extract
+
     real = load_pages()
     ok = []
     for k in range(n):
         try:
-            edit(real[k % len(real)].html, real[k % len(real)].truth, k)
+            edit(real[served(real, k)].html, real[served(real, k)].truth, k)
             ok.append(k)
         except ValueError:
             pass
-    return tuple(ok[::max(len(ok) // EDITED, 1)][:EDITED])
+    picked = []
+    for k in ok[::max(len(ok) // (2 * EDITED), 1)]:
+        page = real[served(real, k)]
+        if extract(edit(page.html, page.truth, k), url="http://bench/").paragraphs != extract(
+                page.html, url="http://bench/").paragraphs:
+            picked.append(k)
+    return tuple(picked[::max(len(picked) // EDITED, 1)][:EDITED])
 
 
 def _serve(port: int, n: int, validators: bool, edited: tuple[int, ...], ready) -> None:
     real = load_pages()
     base = f"http://127.0.0.1:{port}"
-    bodies = {k: edit(real[k % len(real)].html, real[k % len(real)].truth, k) for k in edited}
+    bodies = {k: edit(real[served(real, k)].html, real[served(real, k)].truth, k) for k in edited}
 
     def body_of(k: int) -> bytes:
-        return bodies[k] if k in bodies else real[k % len(real)].html
+        return bodies[k] if k in bodies else real[served(real, k)].html
 
     def sitemap(urls) -> bytes:
         rows = "".join(f"<url><loc>{u}</loc></url>" for u in urls)

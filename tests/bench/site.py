@@ -1,9 +1,10 @@
 """A local site of N article pages built from the 181 real pages, served from memory.
 
-Page ``/a/<k>.html`` is real page ``k mod 181`` (so 1,000 pages serve each real page
-five or six times under different URLs); ``/sitemap.xml`` is an index of sitemaps of
-1,000 URLs each. Validators (ETag, Last-Modified, ``304`` on ``If-None-Match``) can be
-switched off to measure a re-crawl against a server that always sends the body.
+Page ``/a/<k>.html`` is real page ``k`` for the first 181, then again one of the real pages
+with a long article (``served``: 1,000 pages serve each of those some seven times under
+different URLs); ``/sitemap.xml`` is an index of sitemaps of 1,000 URLs each. Validators
+(ETag, Last-Modified, ``304`` on ``If-None-Match``) can be switched off to measure a re-crawl
+against a server that always sends the body.
 The server runs in its own process so that its CPU is not counted in the crawl's.
 """
 
@@ -26,12 +27,27 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+# A short text on three URLs of one source is, rightly, the site's error template to the crawl
+# (crawler/crawl/walls.py): a site that repeats the real pages repeats only those whose article
+# (human-marked) is this long, far above the rule's 600 characters.
+LONG_ARTICLE = 2000
+
+
+def served(pages: list, k: int) -> int:
+    """Which of the real ``pages`` ``/a/<k>.html`` serves."""
+    if k < len(pages):
+        return k
+    long = [i for i, p in enumerate(pages) if len(p.truth) >= LONG_ARTICLE]
+    return long[k % len(long)]
+
+
 def article_urls(base: str, n: int) -> list[str]:
     return [f"{base}/a/{k}.html" for k in range(n)]
 
 
 def _serve(port: int, n: int, validators: bool, ready) -> None:
-    bodies = [p.html for p in load_pages()]
+    real = load_pages()
+    bodies = [p.html for p in real]
     etags = ['"' + hashlib.sha256(b).hexdigest()[:20] + '"' for b in bodies]
     base = f"http://127.0.0.1:{port}"
 
@@ -60,7 +76,7 @@ def _serve(port: int, n: int, validators: bool, ready) -> None:
             if path.startswith("/a/") and path.endswith(".html"):
                 k = int(path[3:-5])
                 if 0 <= k < n:
-                    return self._article(k % len(bodies))
+                    return self._article(served(real, k))
             self._send(404, b"not found", "text/plain")
 
         def _article(self, i: int) -> None:

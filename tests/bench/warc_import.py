@@ -4,9 +4,11 @@
 
 Writes the pages as WARC response records (at their real URLs, so they fall on
 many sources), then imports the file into a fresh SQLite archive once per
-worker count, side by side in one run, and prints pages per second and the
-speed-up over one worker. Extraction (~60 ms a page) dominates, so two workers
-on two cores should come close to twice one.
+worker count, side by side in one run, and prints pages per second, the
+speed-up over one worker and the ratio to the extraction ceiling measured in the
+same run between the imports (``tests.bench.crawl_speed.extraction_ceiling``:
+trafilatura alone with the crawl's options on the same pages, one process per
+core; #18's target for the import is at least 0.8 of it).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from warcio.warcwriter import WARCWriter
 
 from crawler.ingest.warc import WarcImporter
 from storage.archive import Archive
+from tests.bench.crawl_speed import extraction_ceiling
 
 PAGES = Path(__file__).resolve().parents[3] / "shared" / "data" / "article-pages"
 
@@ -52,8 +55,10 @@ def main() -> None:
         warc = Path(tmp) / "pages.warc.gz"
         pages = write_warc(warc)
         print(f"{pages} real article pages, {warc.stat().st_size / 1e6:.1f} MB of WARC")
-        timings = {}
+        timings, ceilings = {}, []
         for workers in (int(x) for x in args.workers.split(",")):
+            ceilings.append(extraction_ceiling(pages))
+            print(f"extraction ceiling: {ceilings[-1]:5.1f} pages/s")
             archive = Archive.open(f"sqlite:///{Path(tmp) / f'w{workers}.db'}")
             started = time.perf_counter()
             result = WarcImporter(archive, workers=workers).run([warc]).as_dict()
@@ -62,9 +67,11 @@ def main() -> None:
             archive.engine.dispose()
             print(f"{workers} worker(s): {seconds:6.2f} s, {pages / seconds:5.1f} pages/s; outcomes {result['outcomes']},"
                   f" skipped {result['skipped_total']}, {len(result['sources_created'])} sources created")
+        ceiling = sorted(ceilings)[len(ceilings) // 2]
         base = min(timings)
         for workers, seconds in sorted(timings.items()):
-            print(f"speed-up with {workers} worker(s) over {base}: {timings[base] / seconds:.2f}x")
+            print(f"speed-up with {workers} worker(s) over {base}: {timings[base] / seconds:.2f}x; "
+                  f"{pages / seconds / ceiling:.2f}x the ceiling ({ceiling:.1f} pages/s, median of {len(ceilings)})")
 
 
 if __name__ == "__main__":

@@ -110,26 +110,31 @@ def test_not_modified_gone_and_errors_make_no_version(archive):
     assert page.gone_at is None
 
 
-def test_a_304_writes_the_same_rows_through_its_quick_path_as_through_the_general_one(archive, monkeypatch):
-    # A redirect alias sends a 304 down the general (ORM) path; without one it takes the Core path.
+@pytest.mark.parametrize("status, body, outcome", [(304, None, "not-modified"), (200, b"a", "unchanged")])
+def test_a_304_or_the_same_body_writes_the_same_rows_through_its_quick_path_as_through_the_general_one(
+        archive, monkeypatch, status, body, outcome):
+    # A redirect alias sends the fetch down the general (ORM) path; without one it takes the Core path.
     quick_urls = []
     from storage.archive.write import Writer
 
-    quick = Writer._not_modified
+    quick = Writer._known_body
 
     def spy(self, s, fetch, *args):
         recorded = quick(self, s, fetch, *args)
-        quick_urls.append(recorded and recorded.page_url)
+        if recorded:
+            quick_urls.append(recorded.page_url)
         return recorded
 
-    monkeypatch.setattr(Writer, "_not_modified", spy)
+    monkeypatch.setattr(Writer, "_known_body", spy)
     other = URL.replace("tram", "bus")
     for url in (URL, other):
         archive.record(fetch(b"a", url=url, etag='"e1"'), extracted(V1))
-    headers = (("Etag", '"e1"'), ("Server", "test"))
-    archive.record(fetch(None, status=304, minutes=5, etag='"e1"', headers=headers, listed_modified="2026-03-02",
+    archive.record(fetch(None, status=404, minutes=2, url=other))  # gone: the 200 brings it back
+    archive.record(fetch(None, status=404, minutes=2))
+    headers = (("Etag", '"e2"'), ("Server", "test"))
+    archive.record(fetch(body, status=status, minutes=5, etag='"e2"', headers=headers, listed_modified="2026-03-02",
                          aliases=((URL + "?old", "redirect"),)), run_id=None)
-    archive.record(fetch(None, status=304, minutes=5, url=other, etag='"e1"', headers=headers,
+    archive.record(fetch(body, status=status, minutes=5, url=other, etag='"e2"', headers=headers,
                          listed_modified="2026-03-02"), run_id=None)
     assert quick_urls == [other]
     skip = {"id", "page_id", "version_id", "url"}
@@ -137,13 +142,14 @@ def test_a_304_writes_the_same_rows_through_its_quick_path_as_through_the_genera
     def columns(row):
         return {k: v for k, v in vars(row).items() if not k.startswith("_") and k not in skip}
 
-    general, quick = (c for c in rows(archive, Capture) if c.outcome == "not-modified")
+    general, quick = (c for c in rows(archive, Capture) if c.outcome == outcome)
     assert columns(general) == columns(quick)
-    assert quick.headers == [["Etag", '"e1"'], ["Server", "test"]] and quick.version_id is not None
+    assert quick.headers == [["Etag", '"e2"'], ["Server", "test"]] and quick.version_id is not None
     pages = {page.url: page for page in rows(archive, Page)}
     assert columns(pages[URL]) == columns(pages[other])
     assert pages[other].last_fetched_at == T0 + timedelta(minutes=5)
     assert pages[other].listed_modified == "2026-03-02" and pages[other].next_due_at is not None
+    assert (pages[other].gone_at, pages[other].etag) == ((None, '"e2"') if status == 200 else (T0 + timedelta(minutes=2), '"e1"'))
 
 
 def test_empty_extraction_is_an_error_capture_not_an_empty_version(archive):
