@@ -109,15 +109,22 @@ class Matcher:
                                        name="mirrorwatch-matcher", daemon=True)
 
     def start(self) -> Matcher:
-        """Start the process with SIGINT ignored from its first instruction: a Ctrl-C while it is
-        still importing must not end it with a traceback (the command decides how to stop)."""
+        """Start the process with SIGINT ignored (or, started from another thread than the main
+        one, such as a crawl's writer, blocked) from its first instruction: a Ctrl-C while it is
+        still importing must not end it with a traceback (the command decides how to stop). An
+        ignored signal and a blocked one are both inherited by the new process."""
         main = threading.current_thread() is threading.main_thread()
-        previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if main else None
+        if main:
+            previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        else:  # only the main thread may set a handler; a thread may block a signal for itself
+            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
         try:
             self.process.start()
         finally:
             if main:
                 signal.signal(signal.SIGINT, previous)
+            else:
+                signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
         return self
 
     def wait_ready(self, timeout: float | None = None) -> bool:
@@ -139,6 +146,7 @@ def serve(url: str, stopping, poll: float = POLL_SECONDS, ready=None) -> None:
     from storage.db import open_engine, session_factory  # the child's own engine and connections
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # blocked when started from a thread: now ignored
     _name("mw-matcher")
     session = session_factory(open_engine(url, migrate=False))
     parent = multiprocessing.parent_process()

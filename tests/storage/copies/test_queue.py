@@ -2,6 +2,8 @@
 
 import multiprocessing
 import os
+import signal
+import threading
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -147,3 +149,20 @@ def test_a_matcher_ends_when_the_command_that_started_it_is_killed(db_url, tmp_p
     while not _gone(pid):
         assert time.monotonic() - started < 60, "the matcher outlived its command"  # (its start-up included)
         time.sleep(0.1)
+
+
+def test_a_matcher_started_from_a_writer_thread_outlives_ctrl_c_while_it_starts(archive, db_url, capfd):
+    # A crawl starts its matcher from the writer thread (with the first version queued), where no
+    # handler can be set: a Ctrl-C to the process group while the child imports must not kill it.
+    started = []
+    writer = threading.Thread(target=lambda: started.append(queue.Matcher(db_url).start()))
+    writer.start()
+    writer.join()
+    (matcher,) = started
+    for _ in range(20):  # during its spawn and imports
+        os.kill(matcher.process.pid, signal.SIGINT)
+        time.sleep(0.05)
+    assert matcher.wait_ready(120) and matcher.process.is_alive()
+    matcher.stop()
+    assert matcher.process.exitcode == 0
+    assert "KeyboardInterrupt" not in capfd.readouterr().err
