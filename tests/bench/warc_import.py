@@ -17,6 +17,7 @@ import argparse
 import gzip
 import io
 import json
+import statistics
 import tempfile
 import time
 from pathlib import Path
@@ -67,7 +68,7 @@ def main() -> None:
             archive.engine.dispose()
             print(f"{workers} worker(s): {seconds:6.2f} s, {pages / seconds:5.1f} pages/s; outcomes {result['outcomes']},"
                   f" skipped {result['skipped_total']}, {len(result['sources_created'])} sources created")
-        ceiling = sorted(ceilings)[len(ceilings) // 2]
+        ceiling = statistics.median(ceilings)
         base = min(timings)
         for workers, seconds in sorted(timings.items()):
             print(f"speed-up with {workers} worker(s) over {base}: {timings[base] / seconds:.2f}x; "
