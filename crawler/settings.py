@@ -39,8 +39,6 @@ Our own settings carry the ``MIRRORWATCH_`` prefix:
 
 import os
 
-from scrapy.settings import default_settings as _scrapy
-
 BOT_NAME = "mirrorwatch"
 SPIDER_MODULES = ["crawler.crawl.spider"]
 NEWSPIDER_MODULE = "crawler.crawl"
@@ -92,15 +90,14 @@ REMOTE_CONTROL_ENABLED = False
 # every class a list names, and start-up is most of what a short re-check costs (the
 # remote-control server alone pulls in aiohttp, the cookie middleware tldextract). Off: the
 # two servers above, the feed exporter (the archive is the output), the memory debugger, the
-# cookie middleware (COOKIES_ENABLED is False) and the downloaders of schemes no source uses.
-_OFF = {
+# cookie middleware (COOKIES_ENABLED is False); and the download handlers of the schemes no
+# source uses. ``crawler.crawl.runner.crawl_settings`` takes them out of Scrapy's defaults.
+MIRRORWATCH_OFF_COMPONENTS = [
     "scrapy.extensions.telnet.TelnetConsole", "scrapy.extensions.remote_control.RemoteControl",
     "scrapy.extensions.feedexport.FeedExporter", "scrapy.extensions.memdebug.MemoryDebugger",
     "scrapy.downloadermiddlewares.cookies.CookiesMiddleware",
-}
-EXTENSIONS_BASE = {k: v for k, v in _scrapy.EXTENSIONS_BASE.items() if k not in _OFF}
-DOWNLOADER_MIDDLEWARES_BASE = {k: v for k, v in _scrapy.DOWNLOADER_MIDDLEWARES_BASE.items() if k not in _OFF}
-DOWNLOAD_HANDLERS_BASE = {k: v for k, v in _scrapy.DOWNLOAD_HANDLERS_BASE.items() if k in ("http", "https")}
+]
+MIRRORWATCH_SCHEMES = ["http", "https"]
 
 EXTENSIONS = {
     # The same AutoThrottle, except that a 304 of a re-check may lower the delay (see crawler/crawl/extensions.py).

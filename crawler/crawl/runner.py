@@ -38,7 +38,17 @@ def crawl_settings(*, db: str, sources_path: str | Path, log_level: str = "WARNI
     settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")
     for key, value in (overrides or {}).items():
         settings.set(key, value, priority="cmdline")
+    _leave_out(settings, settings.getlist("MIRRORWATCH_OFF_COMPONENTS"), settings.getlist("MIRRORWATCH_SCHEMES"))
     return settings
+
+
+def _leave_out(settings: Settings, off: list[str], schemes: list[str]) -> None:
+    """Scrapy's base lists without the components that are off (set to None they would still be
+    imported) and without the download handlers of other schemes (crawler/settings.py says why)."""
+    for name in ("EXTENSIONS_BASE", "DOWNLOADER_MIDDLEWARES_BASE"):
+        settings.set(name, {k: v for k, v in settings.getdict(name).items() if k not in off}, priority="project")
+    handlers = settings.getdict("DOWNLOAD_HANDLERS_BASE")
+    settings.set("DOWNLOAD_HANDLERS_BASE", {k: v for k, v in handlers.items() if k in schemes}, priority="project")
 
 
 def source_settings(base: Settings, source: Source) -> Settings:

@@ -25,7 +25,8 @@ from dataclasses import dataclass
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from storage.archive.write import Writer, new_version
+from storage.archive.versions import new_version
+from storage.archive.write import Writer
 from storage.lookup import current_version, is_current
 from storage.models import Blob, Capture, Page, Source, Version
 from storage.text.classify import ChangeClass

@@ -39,16 +39,14 @@ from sqlalchemy.orm import Session, sessionmaker
 from storage import copies
 from storage.archive import rows
 from storage.archive.recheck import RecheckLimits, next_due, published_at
+from storage.archive.versions import new_version, retitled
 from storage.copies import queue
 from storage.copies.index import SourceRef
 from storage.db import insert_ignore
 from storage.errors import StorageError
 from storage.lookup import find_page, source_id
 from storage.models import Blob, Capture, Page, PageAlias, Source, Version
-from storage.text.classify import ChangeClass, classify_version
-from storage.text.diff import change_summary
-from storage.text.language import version_language
-from storage.text.normalize import normalize_text, text_sha256
+from storage.text.normalize import text_sha256
 from storage.types import Extracted, Fetch, utcnow
 from storage.urls import normalize_url
 
@@ -221,7 +219,7 @@ class Writer:
 
         digest = text_sha256(extracted.paragraphs)
         # A new headline over the same text is a change too (class ``title``).
-        if current is not None and current.text_sha256 == digest and not _retitled(current, extracted):
+        if current is not None and current.text_sha256 == digest and not retitled(current, extracted):
             capture.version_id = current.id
             return Recorded("unchanged", page.url, current.number)
         s.flush()  # the capture needs its id
@@ -281,56 +279,6 @@ class Writer:
             return copies.refresh_links(s, source_id(s, source))
 
 
-def new_version(s: Session, page: Page, capture: Capture, parent: Version | None, extracted: Extracted,
-                digest: str, *, change_class: ChangeClass | None = None) -> Version:
-    """Store the version ``capture`` brought and queue it for copy matching (``storage.copies.queue``).
-
-    Its change class is computed against ``parent`` unless ``change_class`` says it
-    (re-extraction: a change of ours, whatever the words)."""
-    reverts_to = None
-    if parent is not None:
-        earlier = s.scalars(
-            select(Version)
-            .where(Version.page_id == page.id, Version.text_sha256 == digest)
-            .order_by(Version.number.desc())
-        )
-        # Same text as the parent: only the title changed; a revert must bring the title back too.
-        retitled = parent.text_sha256 == digest
-        reverts_to = next((v.id for v in earlier if not (retitled and _retitled(v, extracted))), None)
-    summary = change_summary(parent.paragraphs, extracted.paragraphs) if parent else None
-    if parent is not None and change_class is None:
-        parent_body = s.scalar(select(Capture.body_sha256).where(Capture.id == parent.capture_id))
-        change_class = classify_version(parent, extracted, same_body=parent_body == capture.body_sha256,
-                                        reverts=reverts_to is not None)
-    version = Version(
-        page_id=page.id,
-        number=(parent.number + 1) if parent else 1,
-        captured_at=capture.fetched_at,
-        capture_id=capture.id,
-        title=extracted.title,
-        author=extracted.author,
-        published=extracted.published,
-        site_name=extracted.site_name,
-        language=version_language(extracted.language, capture.headers, extracted.detected_language),
-        canonical_url=extracted.canonical_url,
-        text=extracted.text,
-        text_sha256=digest,
-        extractor=extracted.extractor,
-        extractor_version=extracted.extractor_version,
-        options_hash=extracted.options_hash,
-        parent_id=parent.id if parent else None,
-        reverts_to_id=reverts_to,
-        change=summary.as_dict() if summary else None,
-        change_class=change_class.name if change_class else None,
-        significance=change_class.significance if change_class else None,
-        attribution=copies.attribution(extracted.paragraphs, extracted.links),
-    )
-    s.add(version)
-    s.flush()
-    queue.enqueue(s, version.id)
-    return version
-
-
 def _store_blob(s: Session, body: bytes) -> str:
     digest = _sha256(body)
     if s.scalar(select(Blob.sha256).where(Blob.sha256 == digest)) is None:  # not the body itself
@@ -350,10 +298,6 @@ def _next_due(fetch: Fetch, published: str | None, first_seen_at: datetime, rech
               changed: bool = False) -> datetime:
     """The page's next re-check after this fetch: from the article's stated date, else its first capture."""
     return next_due(fetch.fetched_at, born=published_at(published) or first_seen_at, changed=changed, limits=recheck)
-
-
-def _retitled(version, extracted: Extracted) -> bool:
-    return normalize_text(version.title or "") != normalize_text(extracted.title or "")
 
 
 def _transient(exc: OperationalError) -> bool:
