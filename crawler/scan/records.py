@@ -9,6 +9,8 @@ past: reading resumes at the next gzip member or ``WARC/1.`` line, found among t
 kept since the last record began (a URL is never read twice); a record the file ends in is
 counted as ``truncated record``.
 
+A response comes out as ``import warc``'s does (``storage.interchange.warc_in.WarcResponse``).
+
 ``FILE`` arguments: a path ending in ``.warc`` or ``.warc.gz``, an ``http(s)://`` URL of
 one, or any other path, read as a listing of such locations, one a line (as Common Crawl
 publishes its ``warc.paths``); relative paths of a listing are read from its folder.
@@ -31,27 +33,12 @@ from typing import BinaryIO
 from fastwarc.warc import ArchiveIterator, WarcRecordType
 
 from storage.errors import StorageError
+from storage.interchange.warc_in import WarcResponse
 
 _WARC_SUFFIXES = (".warc", ".warc.gz")
 _GZIP_MAGIC = b"\x1f\x8b"
 _GZIP_MEMBER = b"\x1f\x8b\x08"  # a member's first bytes (deflate): where a record may begin
 _RESYNC_CHUNK = 1 << 16
-
-
-@dataclass(frozen=True)
-class Response:
-    """One HTTP response of a WARC file (its body decoded from any Content-Encoding)."""
-
-    url: str
-    fetched_at: datetime
-    status: int
-    headers: tuple[tuple[str, str], ...]
-    body: bytes
-
-    def header(self, name: str) -> str | None:
-        wanted = name.lower()
-        values = [v for k, v in self.headers if k.lower() == wanted]
-        return values[-1] if values and values[-1] else None
 
 
 @dataclass
@@ -97,7 +84,7 @@ def check(location: str) -> None:
         _first_bytes_are_warc(stream, location)
 
 
-def responses(location: str, counts: Counts) -> Iterator[Response]:
+def responses(location: str, counts: Counts) -> Iterator[WarcResponse]:
     """The HTTP responses of one WARC file, in file order; other records are counted, and a
     stretch that does not parse is counted once and read past, to the next record."""
     with _opened(location) as raw:
@@ -132,7 +119,7 @@ def responses(location: str, counts: Counts) -> Iterator[Response]:
             raise StorageError(f"{location}: not a WARC file (no record in it)")
 
 
-def _response(record, counts: Counts) -> Response | None:
+def _response(record, counts: Counts) -> WarcResponse | None:
     if record.record_type != WarcRecordType.response:
         if record.record_type != WarcRecordType.warcinfo:
             counts.skipped[f"{record.headers.get('WARC-Type') or record.record_type} record"] += 1
@@ -158,7 +145,7 @@ def _response(record, counts: Counts) -> Response | None:
         counts.skipped[f"body in {encoding} encoding"] += 1
         return None
     fetched_at = record.record_date or datetime.now(UTC)
-    return Response(url, fetched_at.astimezone(UTC), int(http.status_code), headers, body)
+    return WarcResponse(url, fetched_at.astimezone(UTC), int(http.status_code), headers, body, record.record_id)
 
 
 @contextmanager
