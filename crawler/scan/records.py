@@ -22,7 +22,7 @@ import gzip
 import io
 import urllib.request
 import zlib
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -165,15 +165,15 @@ def _opened(location: str) -> Iterator[BinaryIO]:
 
 
 class _Kept(io.RawIOBase):
-    """A file or an HTTP response as FastWARC reads it, forward only, keeping the bytes from the
-    start of the record being read (:meth:`forget_before`), so that after a record that does not
-    parse the next one is found among them and the rest of the stream (:meth:`restart_at`)."""
+    """A file or an HTTP response as FastWARC reads it, forward only, keeping the chunks read
+    since the start of the record being read (:meth:`forget_before`), so that after a record that
+    does not parse the next one is found among them and the rest of the stream (:meth:`restart_at`)."""
 
     def __init__(self, raw: BinaryIO):
         self.raw = raw
         self.position = 0  # the next byte handed out
-        self.kept = bytearray()  # the bytes from ``kept_from`` to the last one read from ``raw``
-        self.kept_from = 0
+        self.chunks: deque[bytes] = deque()  # the bytes read from ``raw`` from offset ``kept_from`` on
+        self.kept_from = self.end = 0  # ``end``: just past the last byte read from ``raw``
 
     def readable(self) -> bool:
         return True
@@ -182,40 +182,57 @@ class _Kept(io.RawIOBase):
         return self.position
 
     def readinto(self, buffer) -> int:
-        at = self.position - self.kept_from
-        if (missing := at + len(buffer) - len(self.kept)) > 0:
-            self.kept += self.raw.read(missing)
-        n = min(len(buffer), len(self.kept) - at)
-        with memoryview(self.kept) as kept:
-            buffer[:n] = kept[at:at + n]
-        self.position += n
-        return n
+        view, filled = memoryview(buffer).cast("B"), 0
+        while filled < len(view):
+            if self.position == self.end:  # the usual case: bytes not read yet
+                data = self.raw.read(len(view) - filled)
+                if not data:
+                    break
+                self.chunks.append(data)
+                self.end += len(data)
+                n = len(data)
+            else:  # kept bytes handed out again: after head() or restart_at()
+                data, at = self._chunk_at(self.position)
+                n = min(len(view) - filled, len(data) - at)
+                data = data[at:at + n]
+            view[filled:filled + n] = data
+            filled += n
+            self.position += n
+        return filled
 
     def head(self, size: int) -> bytes:
-        """The first ``size`` bytes, read again from the start after."""
+        """The first ``size`` bytes, handed out again from the start after."""
         data = self.read(size)
         self.position = self.kept_from
         return data
 
     def forget_before(self, offset: int) -> None:
-        self._drop(min(offset, self.position) - self.kept_from)
+        while self.chunks and self.kept_from + len(self.chunks[0]) <= min(offset, self.position):
+            self.kept_from += len(self.chunks.popleft())
 
     def restart_at(self, marker: bytes, *, after: int) -> bool:
         """Hand out bytes again from the first ``marker`` past offset ``after``; False at the end."""
-        while (found := self.kept.find(marker, max(0, after + 1 - self.kept_from))) < 0:
-            data = self.raw.read(_RESYNC_CHUNK)
-            if not data:
+        data, start = b"".join(self.chunks), max(0, after + 1 - self.kept_from)
+        while (found := data.find(marker, start)) < 0:
+            more = self.raw.read(_RESYNC_CHUNK)
+            if not more:
                 return False
-            self._drop(len(self.kept) - len(marker) + 1)  # none there: keep what may begin one
-            self.kept += data
-        self._drop(found)
+            keep = max(start, len(data) - len(marker) + 1)  # no marker before: keep what may begin one
+            data, start = data[keep:] + more, 0
+            self.kept_from += keep
+            self.end += len(more)
+        self.kept_from += found
+        self.chunks = deque([data[found:]])
         self.position = self.kept_from
         return True
 
-    def _drop(self, n: int) -> None:
-        if n > 0:
-            del self.kept[:n]
-            self.kept_from += n
+    def _chunk_at(self, offset: int) -> tuple[bytes, int]:
+        at = offset - self.kept_from
+        for chunk in self.chunks:
+            if at < len(chunk):
+                return chunk, at
+            at -= len(chunk)
+        raise AssertionError("an offset past the bytes read")
 
 
 def _first_bytes_are_warc(stream: BinaryIO, location: str) -> None:
