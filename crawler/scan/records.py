@@ -7,7 +7,8 @@ URL is read as it arrives, never stored whole. A stretch that does not parse (ga
 between records, a damaged gzip member) is counted once as ``malformed record`` and read
 past: reading resumes at the next gzip member or ``WARC/1.`` line, found among the bytes
 kept since the last record began (a URL is never read twice); a record the file ends in is
-counted as ``truncated record``.
+counted as ``truncated record``. A connection lost (or an HTTP body shorter than its
+Content-Length) is no damage of the file: a StorageError, and the file is not noted as scanned.
 
 A response comes out as ``import warc``'s does (``storage.interchange.warc_in.WarcResponse``).
 
@@ -19,6 +20,7 @@ publishes its ``warc.paths``); relative paths of a listing are read from its fol
 from __future__ import annotations
 
 import gzip
+import http.client
 import io
 import urllib.request
 import zlib
@@ -88,7 +90,7 @@ def responses(location: str, counts: Counts) -> Iterator[WarcResponse]:
     """The HTTP responses of one WARC file, in file order; other records are counted, and a
     stretch that does not parse is counted once and read past, to the next record."""
     with _opened(location) as raw:
-        stream = _Kept(raw)
+        stream = _Kept(raw, location)
         marker = _GZIP_MEMBER if stream.head(2) == _GZIP_MAGIC else b"WARC/1."
         first, start = True, 0
         done = counted = None  # where the last record read whole began; that of the last stretch counted
@@ -169,8 +171,8 @@ class _Kept(io.RawIOBase):
     since the start of the record being read (:meth:`forget_before`), so that after a record that
     does not parse the next one is found among them and the rest of the stream (:meth:`restart_at`)."""
 
-    def __init__(self, raw: BinaryIO):
-        self.raw = raw
+    def __init__(self, raw: BinaryIO, location: str):
+        self.raw, self.location = raw, location
         self.position = 0  # the next byte handed out
         self.chunks: deque[bytes] = deque()  # the bytes read from ``raw`` from offset ``kept_from`` on
         self.kept_from = self.end = 0  # ``end``: just past the last byte read from ``raw``
@@ -185,7 +187,7 @@ class _Kept(io.RawIOBase):
         view, filled = memoryview(buffer).cast("B"), 0
         while filled < len(view):
             if self.position == self.end:  # the usual case: bytes not read yet
-                data = self.raw.read(len(view) - filled)
+                data = self._read(len(view) - filled)
                 if not data:
                     break
                 self.chunks.append(data)
@@ -214,7 +216,7 @@ class _Kept(io.RawIOBase):
         """Hand out bytes again from the first ``marker`` past offset ``after``; False at the end."""
         data, start = b"".join(self.chunks), max(0, after + 1 - self.kept_from)
         while (found := data.find(marker, start)) < 0:
-            more = self.raw.read(_RESYNC_CHUNK)
+            more = self._read(_RESYNC_CHUNK)
             if not more:
                 return False
             keep = max(start, len(data) - len(marker) + 1)  # no marker before: keep what may begin one
@@ -225,6 +227,18 @@ class _Kept(io.RawIOBase):
         self.chunks = deque([data[found:]])
         self.position = self.kept_from
         return True
+
+    def _read(self, size: int) -> bytes:
+        """From the file or the connection; a failure there (a connection lost) is no malformed record."""
+        try:
+            data = self.raw.read(size)
+        except (OSError, http.client.HTTPException) as exc:
+            raise StorageError(f"{self.location}: reading stopped at byte {self.end:,}: "
+                               f"{getattr(exc, 'strerror', None) or exc or type(exc).__name__}") from None
+        if not data and getattr(self.raw, "length", None):  # an HTTP body ended before its Content-Length
+            raise StorageError(f"{self.location}: reading stopped at byte {self.end:,}: the connection closed "
+                               f"{self.raw.length:,} bytes before the end")
+        return data
 
     def _chunk_at(self, offset: int) -> tuple[bytes, int]:
         at = offset - self.kept_from

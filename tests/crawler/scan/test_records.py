@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import gzip
+import http.server
+import threading
 from io import BytesIO
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
+from sqlalchemy import func, select
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from crawler.cli import cli
 from crawler.scan.records import Counts, responses
+from storage.archive import Archive
+from storage.models import ScannedFile
 from tests.crawler.scan.planted import damaged, record_offsets, unrelated, write_warc
 
 PAGE = b"<html><head><title>T</title></head><body><p>An article of the archive.</p></body></html>"
@@ -84,3 +91,38 @@ def test_a_file_cut_inside_its_last_record_counts_it_truncated(real_warc, tmp_pa
     urls, counts = _read(cut)
     assert urls == URLS[:-1]
     assert dict(counts.skipped) == {"truncated record": 1}
+
+
+class _CutShort(http.server.BaseHTTPRequestHandler):
+    """Serves the file it is given, but the connection ends half-way through the body."""
+
+    body = b""
+
+    def do_GET(self) -> None:
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(self.body)))
+        self.end_headers()
+        self.wfile.write(self.body[:len(self.body) // 2])
+        self.close_connection = True
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+def test_a_connection_lost_mid_file_is_one_line_and_the_file_is_not_marked_scanned(real_warc, sqlite_url):
+    path, _ = real_warc
+    handler = type("Handler", (_CutShort,), {"body": path.read_bytes()})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/real.warc.gz"
+    try:
+        out = CliRunner().invoke(cli, ["--db", sqlite_url, "scan", url])
+    finally:
+        server.shutdown()
+    assert out.exit_code == 1
+    lines = out.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"Error: {url}: reading stopped at byte "), out.output
+    archive = Archive.open(sqlite_url)
+    with archive.session() as s:
+        assert s.scalar(select(func.count(ScannedFile.id))) == 0  # read again by the next scan
+    archive.engine.dispose()
