@@ -20,8 +20,8 @@ from storage.reports.leads import leads
 def discover(ctx: Context, limit: int | None, fmt: str) -> None:
     """Candidate sources: sites outside the sources file that the archive's current versions link to
     (article URLs, from at least two pages), name as their source ("originally published on X",
-    "Source: X"), or that hold copies of archived pages; strongest first, each with its evidence and
-    the `sources add` command that sets it up.
+    "Source: X"), or where `mirrorwatch scan` found copies of archived pages (its discovered sources);
+    strongest first, each with its evidence and the `sources add` command that sets it up.
 
     \b
     Example:

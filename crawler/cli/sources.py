@@ -1,4 +1,5 @@
-"""``sources``: the configured sites and how their crawls went; ``sources add`` sets up a new
+"""``sources``: the configured sites and how their crawls went, and the sites scans discovered
+(``mirrorwatch scan``) that are not configured yet; ``sources add`` sets up a new
 site, ``sources test`` shows what a crawl of one would take for articles, before crawling."""
 
 from __future__ import annotations
@@ -11,10 +12,11 @@ import click
 from crawler.cli.common import Context, emit, format_option, pass_ctx, user_errors
 from crawler.render import sources as render
 from crawler.sources import DEFAULT_SOURCES, Source, load_sources
-from storage.archive import Archive
+from storage.archive import Archive, discovered
 from storage.archive.recheck import RecheckLimits
 from storage.db import NoArchive
 from storage.reports.overview import overview
+from storage.urls import normalize_url
 
 
 @click.group(invoke_without_command=True)
@@ -23,7 +25,8 @@ from storage.reports.overview import overview
 @pass_ctx
 @user_errors
 def sources(ctx: Context, check: bool, fmt: str) -> None:
-    """List the configured sources, with each one's last run, pages and pages due now (or check the file).
+    """List the configured sources, with each one's last run, pages and pages due now (or check the
+    file); then the sources scans discovered that the file does not hold, with the command adding each.
 
     \b
     Example:
@@ -37,13 +40,14 @@ def sources(ctx: Context, check: bool, fmt: str) -> None:
     if check and fmt == "text":
         click.echo(f"{ctx.sources}: {len(loaded)} source{'s' if len(loaded) != 1 else ''}, all valid")
         return
-    rows = [s.as_dict() for s in loaded.values()]
+    data = {"sources": [s.as_dict() for s in loaded.values()]}
     archive = None if check else _existing_archive(ctx)
     if archive is not None:
         status = archive_status(archive, list(loaded.values()))
-        rows = [row | status[row["name"]] for row in rows]
+        data["sources"] = [row | status[row["name"]] for row in data["sources"]]
+        data["discovered"] = discovered_rows(ctx, archive, list(loaded.values()))
         archive.engine.dispose()
-    emit(fmt, {"sources": rows}, lambda console, data: render.sources_table(console, data["sources"]))
+    emit(fmt, data, render.sources_text)
 
 
 @sources.command("add", short_help="Set up a new site: its sitemaps, feeds and an allow pattern.")
@@ -107,6 +111,16 @@ def archive_status(archive: Archive, chosen: list[Source], now: datetime | None 
     return out
 
 
+def discovered_rows(ctx: Context, archive: Archive, chosen: list[Source]) -> list[dict]:
+    """The sources scans discovered that the sources file does not hold (by name or site), with
+    their pages and the command that adds each (then crawled like any other)."""
+    names, origins = {s.name for s in chosen}, {s.origin for s in chosen}
+    return [row | {"command": _command(ctx, "sources", "add", row["name"], normalize_url(row["origin"]),
+                                       "--role", "mirror")}
+            for row in discovered.discovered_sources(archive.session)
+            if row["name"] not in names and row["origin"] not in origins]
+
+
 def _existing_archive(ctx: Context) -> Archive | None:
     """The archive, if there is one (a listing opens it read-only and never creates one)."""
     try:
@@ -131,4 +145,4 @@ def _command(ctx: Context, *args: str) -> str:
     return shlex.join(["mirrorwatch", *chosen, *args])
 
 
-__all__ = ["add", "archive_status", "sources", "test"]
+__all__ = ["add", "archive_status", "discovered_rows", "sources", "test"]

@@ -122,12 +122,12 @@ class WarcImporter:
     def _item(self, response: WarcResponse, counts: ReadCounts) -> _Item | None:
         url = normalize_url(response.url)
         if 300 <= response.status < 400 and response.status != 304:
-            location = _header(response.headers, "Location")
+            location = response.header("Location")
             if location:
                 self.redirects[url] = normalize_url(urljoin(response.url, location))
             counts.skip("redirect", url)
             return None
-        content_type = _header(response.headers, "Content-Type")
+        content_type = response.header("Content-Type")
         if response.status == 200 and not_html(content_type, response.body):  # the crawl's own rule
             counts.skip("not an HTML page", url)
             return None
@@ -203,17 +203,10 @@ class WarcImporter:
             status=response.status,
             body=response.body if response.status == 200 and error is None else None,
             content_type=item.content_type,
-            etag=_header(response.headers, "ETag"),
-            last_modified=_header(response.headers, "Last-Modified"),
+            etag=response.header("ETag"),
+            last_modified=response.header("Last-Modified"),
             aliases=aliases,
             error=error,
             headers=response.headers,
         )
 
-
-def _header(headers: Sequence[tuple[str, str]], name: str) -> str | None:
-    """The last value of a header, by its name in any case, as Scrapy's ``Headers.get`` reads it
-    (None when absent or empty)."""
-    wanted = name.lower()
-    values = [value for key, value in headers if key.lower() == wanted]
-    return values[-1] if values and values[-1] else None

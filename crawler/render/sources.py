@@ -1,4 +1,4 @@
-"""Terminal output of ``sources``, ``sources add`` and ``sources test``.
+"""Terminal output of ``sources`` (configured and discovered), ``sources add`` and ``sources test``.
 
 Readable at 80 columns: the table holds only short values, and every URL is printed whole on
 a line of its own (indented, never folded or cut), so that it pastes into the next command.
@@ -38,6 +38,19 @@ def sources_table(console: Console, rows: list[dict]) -> None:
         console.print(f"{r['name']}: {_discovery(r)}", markup=False, highlight=False, soft_wrap=True)
         for url in r["start_urls"] + r["sitemaps"] + r["feeds"]:
             console.print("  " + url, markup=False, highlight=False, soft_wrap=True)
+
+
+def sources_text(console: Console, data: dict) -> None:
+    """``sources``: the table, then the sources scans discovered (when there is an archive)."""
+    sources_table(console, data["sources"])
+    found = data.get("discovered") or []
+    if found:
+        console.print()
+        console.print(f"Discovered by scans, not crawled until added ({len(found)}):", highlight=False)
+    for r in found:
+        console.print(f"  {r['name']}  {_count(r['pages'], 'page')}, found {r['created_at'][:16].replace('T', ' ')}",
+                      markup=False, highlight=False, soft_wrap=True)
+        console.print(f"    {r['command']}", markup=False, highlight=False, soft_wrap=True)
 
 
 def _discovery(r: dict) -> str:

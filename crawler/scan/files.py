@@ -18,7 +18,8 @@ from typing import Any
 
 from crawler.extract.decode import decode_html, not_html, page_encoding
 from crawler.scan.first_pass import FirstPassIndex, page_keys, visible_text
-from crawler.scan.records import Counts, Response, responses
+from crawler.scan.records import Counts, responses
+from storage.interchange.warc_in import WarcResponse
 from storage.urls import normalize_url, origin_of
 
 
@@ -54,7 +55,7 @@ class FileCounts:
 class Candidate:
     """A scanned HTML page sharing fingerprints with archived pages (their ids, most shared first)."""
 
-    response: Response
+    response: WarcResponse
     url: str  # normalised
     encoding: str | None
     page_ids: tuple[int, ...]
@@ -77,7 +78,7 @@ def first_pass_file(location: str, index: FirstPassIndex, known_origins: Collect
         counts.skipped.update(read.skipped)
 
 
-def _first_pass(response: Response, index: FirstPassIndex, known_origins: Collection[str],
+def _first_pass(response: WarcResponse, index: FirstPassIndex, known_origins: Collection[str],
                 counts: FileCounts) -> Candidate | None:
     content_type = response.header("Content-Type")
     if response.status != 200:

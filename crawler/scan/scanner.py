@@ -4,8 +4,9 @@
 table (``FirstPassIndex``), reads each file's candidates (``crawler.scan.files``, here
 or on Dask workers: ``crawler.scan.cluster``), extracts them in the crawl's process
 pool (``crawler.extract.pool``, in order), verifies each against its archived
-candidates (``crawler.scan.verify``) and records the matches
-(``crawler.scan.recording``). Pages that match nothing are counted, not stored. A file
+candidates until one matches (``crawler.scan.verify``) and records the matches
+(``crawler.scan.recording``): the links and relations counted are those the archive's
+matching stores for the page. Pages that match nothing are counted, not stored. A file
 read to its end is noted (``storage.archive.discovered``): a later scan skips it unless
 ``again``. Only this process writes to the database, so SQLite serves as well as
 PostgreSQL.
@@ -142,16 +143,16 @@ class Scanner:
         scanned = scanned_side(candidate.url, candidate.response.fetched_at, extracted,
                                self.recorder.source_name(candidate.url))
         with self.archive.session() as s:
-            matches = verify(s, scanned, list(candidate.page_ids))
-        if not matches:
-            return
+            if not verify(s, scanned, list(candidate.page_ids), first=True):
+                return
         counts.matched_pages += 1
-        counts.matches.update(m.relation for m in matches)
         counts.hosts[scanned.source.name] += 1
         if self.recorder.record(candidate, extracted):
             counts.recorded += 1
         else:
             counts.skipped["already recorded"] += 1
+        # The links the archive's matching stored for the page (crawler.scan.verify says why).
+        counts.matches.update(link["relation"] for link in self.archive.copies(candidate.url))
 
 
 def _job(item: Pending | FileDone) -> Job | None:

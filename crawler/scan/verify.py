@@ -8,7 +8,10 @@ loads it (``storage.copies.load_sides``). Which side is the original is
 ``storage.copies.choose_original``'s rule, the alignment ``storage.copies.compare``:
 containment both ways, so a copy carrying an excerpt of an archived page and a page
 carrying the whole of an archived excerpt both match. Nothing is written here; a
-match is recorded through the archive's normal path (``crawler.scan.recording``).
+match is recorded through the archive's normal path (``crawler.scan.recording``), whose
+copy matching aligns the page again, against the whole fingerprint index, and stores its
+links. So a scan asks here only whether the page matches one candidate (``first``): a page
+is aligned twice against that one archived page, not against all its candidates twice.
 """
 
 from __future__ import annotations
@@ -44,8 +47,9 @@ def scanned_side(url: str, fetched_at: datetime, extracted: Extracted, source: s
     return Side(PageRef(SCANNED, url, SCANNED, fetched_at), version, SourceRef(SCANNED, source, "mirror"), set())
 
 
-def verify(s: Session, scanned: Side, candidates: list[int]) -> list[Match]:
-    """The candidates (archived page ids) that the scanned page is a copy of, or that copy it."""
+def verify(s: Session, scanned: Side, candidates: list[int], *, first: bool = False) -> list[Match]:
+    """The candidates (archived page ids) that the scanned page is a copy of, or that copy it;
+    with ``first``, only the first one found: enough to know that the page is to be recorded."""
     found = []
     for page_id, archived in load_sides(s, candidates).items():
         original, copy, reason = choose_original(s, archived, scanned)
@@ -54,4 +58,6 @@ def verify(s: Session, scanned: Side, candidates: list[int]) -> list[Match]:
             found.append(Match(page_id, archived.page.url, alignment.relation,
                                "archived" if original is archived else "scanned", reason,
                                alignment.coverage, alignment.precision))
+            if first:
+                break
     return found

@@ -57,6 +57,13 @@ class WarcResponse:
     record_id: str | None
     meta: dict | None = None  # the mirrorwatch metadata record about this response, if any
 
+    def header(self, name: str) -> str | None:
+        """The last value of a header, by its name in any case, as Scrapy's ``Headers.get`` reads
+        it (None when absent or empty)."""
+        wanted = name.lower()
+        values = [value for key, value in self.headers if key.lower() == wanted]
+        return values[-1] if values and values[-1] else None
+
 
 @dataclass
 class ReadCounts:

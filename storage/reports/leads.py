@@ -15,8 +15,10 @@ Evidence, from current versions only:
   other is placed on a host whose name, host name or pages' site name it matches, else on the
   one other site the naming page links to; a name placed nowhere is listed on its own
   (``unplaced_names``).
-* **copies**: copy links whose copy (or original) is a page of a source in the archive that the
-  sources file does not configure (found by a scan, or a source since removed from the file).
+* **copies**: copy links whose copy (or original) is a page of a source a scan discovered
+  (``source.discovered``: ``mirrorwatch scan``) and the sources file does not configure. A source
+  the file no longer holds but that no scan found (one the user removed) is no lead: its pages
+  still count as evidence for other sites, and the names it gives are known names.
 
 Sites are compared by origin (scheme, host, port: ``storage.urls``), so no list of share or
 social hosts is needed. ``score`` is the sum of the evidence counts; leads come strongest
@@ -93,8 +95,10 @@ def leads(s: Session, configured: Mapping[str, str], *, limit: int | None = None
     """The leads of the archive, strongest first: ``configured`` is the sources file's
     ``{name: origin}``; ``limit`` keeps the first so many."""
     mine = {_origin(o) for o in configured.values()} - {None}
-    sources = {sid: (name, _origin(o)) for sid, name, o in s.execute(select(Source.id, Source.name, Source.origin))}
-    outside = {sid: o for sid, (_, o) in sources.items() if o not in mine}
+    rows = s.execute(select(Source.id, Source.name, Source.origin, Source.discovered)).all()
+    sources = {sid: (name, _origin(o)) for sid, name, o, _ in rows}
+    # Scans' finds the user has not added yet; a source removed from the file is no lead.
+    outside = {sid: sources[sid][1] for sid, _, _, found in rows if found and sources[sid][1] not in mine}
     known_names = {name_key(n) for n in configured} | {name_key(n) for n, o in sources.values() if o in mine}
     known_names |= _site_names(s, [sid for sid in sources if sid not in outside]).keys()
     found: dict[str, _Lead] = {}

@@ -7,12 +7,13 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from storage.archive import Archive
+from storage.archive import discovered
 from storage.types import Extracted, Fetch
 from tests.support.records import ARTICLE
 
 T0 = datetime(2026, 3, 1, tzinfo=UTC)
 NEWS, BLOG = "http://127.0.0.1:9001", "http://127.0.0.1:9002"  # configured: port-news, harbour-watch
-COPIES = "http://127.0.0.1:9007"  # in the archive (as a scan leaves it), not in the sources file
+COPIES = "http://127.0.0.1:9007"  # in the archive, discovered (as a scan leaves it), not in the sources file
 TIMES = "https://www.harbourtimes.example"
 WIRE = "https://wire.example"
 LAMP = "http://127.0.0.1:9008"
@@ -39,11 +40,12 @@ def record(archive: Archive, source: str, url: str, paragraphs: list[str], links
 
 def build(url: str) -> None:
     """The archive at ``url``: four articles of port-news, and an excerpt of the first on an
-    unconfigured source ("blog-copies") that names port-news as its source."""
+    unconfigured source a scan discovered ("blog-copies") that names port-news as its source."""
     archive = Archive.open(url)
     archive.ensure_source("port-news", role="origin", origin=NEWS)
     archive.ensure_source("harbour-watch", role="mirror", origin=BLOG)
     archive.ensure_source("blog-copies", role="mirror", origin=COPIES)
+    discovered.mark_discovered(archive.session, "blog-copies")
     record(archive, "port-news", P1, ARTICLE + ["This article was originally published on Harbour Times."],
            [f"{TIMES}/2026/03/01/channel-to-be-deepened/", f"{TIMES}/", f"{BLOG}/2026/03/01/a-copy-of-the-story/",
             SHARE, PROFILE])

@@ -9,7 +9,7 @@ import pytest
 from crawler.crawl.listings import walk
 from crawler.probe.fetch import Fetcher
 from crawler.sources import load_sources
-from storage.archive import Archive
+from storage.archive import Archive, discovered
 from storage.types import Fetch
 from tests.support import newsroom
 from tests.support.records import extracted
@@ -291,3 +291,37 @@ Not articles: 1
   {site.url}/
 """ in out
     assert ws.json("sources", "test", "gazette")["robots_disallowed"] == [site.url + "/articles/b.html"]
+
+
+def test_sources_lists_the_sources_scans_discovered_that_the_file_does_not_hold(ws):
+    ws.sources("""[[source]]
+name = "gazette"
+role = "origin"
+start_urls = ["http://127.0.0.1:9001/"]
+
+[[source]]
+name = "blog"
+role = "mirror"
+start_urls = ["https://blog.example/"]
+""")
+    archive = Archive.open(ws.db_url)
+    # Two sites a scan discovered; the user has since added the second one (under another name).
+    for name in ("copies.example.net", "blog.example"):
+        archive.ensure_source(name, role="mirror", origin=f"https://{name}:443")
+        discovered.mark_discovered(archive.session, name)
+    when = datetime(2026, 11, 20, tzinfo=UTC)
+    for k in range(2):
+        url = f"https://copies.example.net/news/{k}.html"
+        archive.record(Fetch("copies.example.net", url, when, 200, url.encode()), extracted([url * 3]))
+    archive.engine.dispose()
+
+    data = ws.json("sources")
+    assert [row["name"] for row in data["sources"]] == ["gazette", "blog"]
+    command = "mirrorwatch sources add copies.example.net https://copies.example.net/ --role mirror"
+    assert [(r["name"], r["origin"], r["pages"], r["command"]) for r in data["discovered"]] == [
+        ("copies.example.net", "https://copies.example.net:443", 2, command)]
+    lines = ws.cli("sources").stdout.splitlines()
+    at = lines.index("Discovered by scans, not crawled until added (1):")
+    assert lines[at + 1].startswith("  copies.example.net  2 pages, found 20")
+    assert lines[at + 2:] == [f"    {command}"]
+    assert "discovered" not in ws.json("sources", "--check")  # no archive read

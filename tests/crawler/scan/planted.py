@@ -124,3 +124,18 @@ def write_warc(path: Path, responses: Iterable[tuple[str, bytes]], *, at: dateti
                                                           http_headers=headers, warc_headers_dict={"WARC-Date": when}))
             count += 1
     return count
+
+
+def record_offsets(path: Path) -> list[int]:
+    """Where each record of a WARC file begins (a gzip member's first byte in a ``.warc.gz``)."""
+    from fastwarc.warc import ArchiveIterator
+
+    with path.open("rb") as stream:
+        return [record.stream_pos for record in ArchiveIterator(stream, parse_http=False)]
+
+
+def damaged(data: bytes, start: int, end: int) -> bytes:
+    """``data`` with 64 bytes in the middle of ``start``..``end`` inverted: a record (in a gzip
+    member: its compressed data) that no longer decodes, as a bad disk or a cut download leaves one."""
+    middle = (start + end) // 2
+    return data[:middle] + bytes(b ^ 0xFF for b in data[middle:middle + 64]) + data[middle + 64:]

@@ -17,8 +17,8 @@ from crawler.cli import cli
 from crawler.scan.scanner import Scanner
 from storage.archive import Archive
 from storage.models import CopyLink, Page, ScannedFile, Source
-from tests.crawler.scan.planted import (EXPECTED_RELATION, KINDS, ORIGIN, archive_articles, articles, plant,
-                                        unrelated, write_warc)
+from tests.crawler.scan.planted import (EXPECTED_RELATION, KINDS, ORIGIN, archive_articles, articles, damaged, plant,
+                                        record_offsets, unrelated, write_warc)
 
 ARCHIVED = 40
 UNRELATED = 300
@@ -83,6 +83,22 @@ def test_scan_records_exactly_the_planted_copies_on_discovered_sources(scan_arch
     assert sorted(found) == sorted((f"copies-{n}.example.net", "mirror", True) for n in range(len(KINDS)))
     assert [s["promote"] for s in result["sources_created"]][0] == \
         "mirrorwatch sources add copies-0.example.net https://copies-0.example.net/ --role mirror"
+
+
+def test_a_damaged_record_is_counted_and_the_copies_after_it_are_still_found(scan_archive, scan_input, workers,
+                                                                              tmp_path):
+    warc, planted = scan_input
+    starts = record_offsets(warc)
+    broken = tmp_path / "broken.warc.gz"
+    broken.write_bytes(damaged(warc.read_bytes(), starts[3], starts[4]))  # before every planted copy
+    out = CliRunner().invoke(cli, ["--db", scan_archive.url, "--sources", str(tmp_path / "none.toml"),
+                                   "scan", str(broken), "--format", "json"])
+    assert out.exit_code == 0, out.output
+    result = json.loads(out.output)
+    assert result["skipped"]["malformed record"] == 1
+    assert result["html_pages"] == UNRELATED + len(planted) + 2 - 1
+    assert result["recorded"] == len(planted)
+    assert set(_links(scan_archive)) == set(planted)
 
 
 def test_a_scanned_file_is_skipped_next_time_and_read_again_with_again(sqlite_url, scan_input, workers):

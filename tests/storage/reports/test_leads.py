@@ -1,10 +1,12 @@
 """Leads (``storage.reports.leads``) from an archive built through the write path: links to other
-sites' articles, attribution names, copies on an unconfigured source; configured hosts, share and
+sites' articles, attribution names, copies on a source a scan discovered; configured hosts, share and
 profile links, single links and superseded versions are no leads."""
 
 import pytest
+from sqlalchemy import func, select
 
 from storage.archive import Archive
+from storage.models import CopyLink, Page
 from storage.reports.leads import article_like, leads
 from tests.support import leads as scene
 
@@ -26,6 +28,21 @@ def test_leads_with_their_evidence(archive):
     hosts = {row["host"] for row in data["leads"]}
     # configured (linked from two pages), share buttons (three pages), a profile, one link, a superseded version
     assert not hosts & {"127.0.0.1:9002", "twitter.com", "www.facebook.com", "lonely.example", "gone.example"}
+
+
+def test_copies_count_on_discovered_sources_only(archive):
+    """A source the sources file no longer holds and no scan found (the user removed it) is no lead,
+    though it holds a copy: only a scan's discovered sources are."""
+    archive.ensure_source("old-mirror", role="mirror", origin="http://127.0.0.1:9010")
+    scene.record(archive, "old-mirror", "http://127.0.0.1:9010/2026/03/06/harbour-channel/", scene.ARTICLE[3:],
+                 minutes=6)
+    with archive.session() as s:
+        data = leads(s, scene.CONFIGURED)
+        linked = s.scalar(select(func.count(CopyLink.id)).join(Page, Page.id == CopyLink.copy_page_id)
+                          .where(Page.url.startswith("http://127.0.0.1:9010/")))
+    assert linked == 1  # the copy is there, linked to its original
+    assert data["leads"] == scene.LEADS
+    assert (data["leads_total"], data["pages_read"]) == (4, 6)
 
 
 def test_limit_keeps_the_strongest(archive):
