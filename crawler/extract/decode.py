@@ -102,20 +102,20 @@ def decode_html(body: bytes, declared: str | None = None) -> str:
     """The text of ``body``: BOM, then the declared encoding if it fits, then a sniffed one."""
     for bom, encoding in _BOMS:
         if body.startswith(bom):
-            return _clean(body[len(bom):].decode(encoding, errors="replace"))
+            return clean_text(body[len(bom):].decode(encoding, errors="replace"))
     encoding = _known(declared) or "utf-8"
     try:
-        return _clean(body.decode(encoding))
+        return clean_text(body.decode(encoding))
     except UnicodeDecodeError:
         pass
     text = body.decode(encoding, errors="replace")
     if text.count("\ufffd") <= MAX_BAD_SHARE * max(len(text), 1):
-        return _clean(text)  # a few broken bytes: the label is right, the page is damaged
+        return clean_text(text)  # a few broken bytes: the label is right, the page is damaged
     match = from_bytes(body).best()
     if match is None:
-        return _clean(text)
+        return clean_text(text)
     log.debug("body declared %s decodes as %s", declared, match.encoding)
-    return _clean(str(match))
+    return clean_text(str(match))
 
 
 def _known(encoding: str | None) -> str | None:
@@ -161,7 +161,8 @@ def unmangled(text: str) -> str:
     return _MANGLED.sub(_repair, text)
 
 
-def _clean(text: str) -> str:
+def clean_text(text: str) -> str:
+    """Text of a page as read: NUL characters dropped, mangled runs put back (:func:`unmangled`)."""
     return unmangled(text.replace("\x00", ""))
 
 
