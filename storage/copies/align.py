@@ -136,22 +136,22 @@ def _edits(rows: Sequence[Row], edits: dict[int, tuple[int, int]]) -> list[tuple
 
 def _trimmed(rows: Sequence[Row]) -> tuple[int, int]:
     """Tokens the first and the last paired rows lose at the body's start and end (a byline, an
-    author's bio run into the original's first or last paragraph by its extraction): before the
-    first piece they keep that is running text (a title kept above it does not end the edge),
-    and after the last, where the copy adds nothing of its own."""
+    author's bio, a promotion run into the original's first or last paragraph by its
+    extraction): before the first piece they keep that is running text (a title kept above it
+    does not end the edge), and after the last, in whole sentences; where the copy adds nothing."""
     paired = [r for r in rows if r.status in ("same", "cosmetic", "edited")]
     if not paired:
         return 0, 0
-    return _lost_before_text(paired[0].words), _lost_before_text(paired[-1].words[::-1])
+    return _lost_before_text(paired[0].words), _lost_before_text(paired[-1].words[::-1], after=True)
 
 
-def _lost_before_text(words: Sequence[tuple[str, str]]) -> int:
+def _lost_before_text(words: Sequence[tuple[str, str]], after: bool = False) -> int:
     lost = 0
     for sign, text in words:
         if sign == "+":
             return 0
         if sign == "=" and len(tokens(text)) >= relation.MINOR_TOKENS:
-            return lost
+            return lost if not after or relation.sentence_end(text) else 0
         lost += len(tokens(text)) if sign == "-" else 0
     return 0
 
@@ -172,17 +172,19 @@ def _edit(row: Row) -> tuple[int, int]:
     removed: list[str] = []
     added: list[str] = []
     lines = _lines(words)
+    numbers = set()  # of list items: a list renumbered ("- " for "1. ") is no edit
     for k, (sign, text) in enumerate(words):
         if sign == "=" or k in lines:
             continue
-        pieces = tokens(_MARKER.sub(" ", text))  # a list renumbered ("- " for "1. ") is no edit
+        numbers.update(m.group().rstrip(".)") for m in _MARKER.finditer(text))
+        pieces = tokens(text)
         replaces = (sign == "-" and k + 1 < len(words) and words[k + 1][0] == "+") or (
             sign == "+" and k > 0 and words[k - 1][0] == "-")
         if not replaces and _merged(words, k, len(pieces)):
             continue
         (removed if sign == "-" else added).extend(pieces)
     r, a = Counter(removed), Counter(added)
-    gone, new = list((r - a).elements()), list((a - r).elements())
+    gone, new = [w for w in (r - a).elements() if w not in numbers], [w for w in (a - r).elements() if w not in numbers]
     for word in list(gone):  # a word that markup cut (a drop cap: "D" + "uring") is no edit
         if part := next((w for w in new if word in w or w in word or _bare(w) == _bare(word)), None):
             gone.remove(word)

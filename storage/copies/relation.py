@@ -141,7 +141,8 @@ def body(original: Side, copy: Side, edits: Sequence[tuple[int, int]], in_rows: 
     edited; ``in_rows``: tokens of the original that the alignment's paired rows keep (words
     replaced count as kept: a word replaced breaks the runs around it, which the diff of its
     paragraph gives back); ``trimmed``: tokens its first and last paired paragraphs lose at the
-    body's edges, which count as left out at the edges (and not against keeping them whole)."""
+    body's edges, which count as left out at the edges (and not against keeping them whole, nor
+    as the copy stopping inside its last paragraph)."""
     kinds = original.kinds()
     o_counts, c_counts = original.counts(*kinds), copy.counts(False, kinds[1])  # a line added is no text of its own
     o_runs = original.runs()
@@ -154,7 +155,7 @@ def body(original: Side, copy: Side, edits: Sequence[tuple[int, int]], in_rows: 
     inserted = sum(max(0, added - removed) for removed, added in edits)
     matched = sum(copy.sizes[j] for j in copy.kept_order())
     last = o_kept[-1] if o_kept else -1
-    cut = bool(o_kept) and original.matched.get(last, 0) < CUT * original.sizes[last] and any(
+    cut = bool(o_kept) and original.matched.get(last, 0) + trimmed[1] < CUT * original.sizes[last] and any(
         r[0] > last for r in o_runs)
     return Body(counted, min(counted, max(kept + replaced, in_rows)), replaced, own + inserted, own + matched,
                 _edge(original, o_runs, o_counts, trimmed) + sum(trimmed), cut)
@@ -175,6 +176,10 @@ def _edge(side: Side, runs: list[list[int]], counts: list[bool], trimmed: tuple[
                if (run[-1] < head and head in whole) or (run[0] > tail and tail in whole) for i in run if counts[i])
 
 
+def sentence_end(text: str) -> bool:
+    return bool(_SENTENCE_END.search(text.rstrip()))
+
+
 def minor(piece: str, size: int, before: str | None, after: str | None) -> bool:
     """Is a piece of text that a paragraph gains or loses whole (nothing in its place) a line
     merged into the paragraph, rather than words changed: a short piece at the paragraph's start
@@ -182,7 +187,7 @@ def minor(piece: str, size: int, before: str | None, after: str | None) -> bool:
     side, None at the paragraph's edges."""
     if size >= MINOR_TOKENS:
         return False
-    starts = before is None or bool(_SENTENCE_END.search(before.rstrip()))
+    starts = before is None or sentence_end(before)
     ends = after is None or bool(_SENTENCE_END.search(piece.rstrip())) or after[:1].isupper()
     return before is None or after is None or (starts and ends)
 

@@ -114,3 +114,22 @@ def test_a_bio_after_the_title_in_the_first_paragraph_is_the_page_s():
     a = align([f"{title} {bio} {long[0]}", *long[1:]], [f"{title} {long[0]}", *long[1:]])
     assert a.relation == "cosmetic"
 
+
+
+def test_a_number_that_ends_a_range_is_no_list_item_number():
+    # "14)" after "6 –" is no list item's number: dropping it as one left "14" added by the copy
+    original = [f"{ARTICLE[0]} Mid-career actuaries (years 6 \u2013 14) HARBOUR WORKS EXPLAINED lead teams.", *ARTICLE[1:]]
+    copy = [f"{ARTICLE[0]} Mid-career actuaries (years 6-14) lead teams.", *ARTICLE[1:]]
+    assert align(original, copy).relation == "cosmetic"
+
+
+def test_a_promotion_run_into_the_last_paragraph_is_no_copy_stopping_inside_it():
+    promo = ("If you would like to learn more about our dredging, survey and harbour engineering services for "
+             "ports of every size, contact Harbour Works today.")
+    long = [f"{p} Part {n}." for n in range(2) for p in ARTICLE]
+    original = [*long[:-1], f"{long[-1]} {promo}", "Contact Us",
+                "Harbour Works has offices in Rotterdam, Antwerp and Hamburg, and a team of twenty engineers."]
+    assert align(original, long).relation == "cosmetic"
+    # ... while a copy that stops inside a sentence of it stops inside the paragraph
+    cut = long[-1].split()
+    assert align(original, [*long[:-1], " ".join(cut[:len(cut) // 2])]).relation == "excerpt"
