@@ -146,11 +146,13 @@ def _trimmed(rows: Sequence[Row]) -> tuple[int, int]:
 
 
 def _lost_before_text(words: Sequence[tuple[str, str]], after: bool = False) -> int:
+    """Tokens lost before the first piece kept that is running text or follows a piece lost
+    (a short line kept before any is lost is a title); ``after``: read from the end."""
     lost = 0
     for sign, text in words:
         if sign == "+":
             return 0
-        if sign == "=" and len(tokens(text)) >= relation.MINOR_TOKENS:
+        if sign == "=" and (lost or len(tokens(text)) >= relation.MINOR_TOKENS):
             return lost if not after or relation.sentence_end(text) else 0
         lost += len(tokens(text)) if sign == "-" else 0
     return 0

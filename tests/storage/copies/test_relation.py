@@ -133,3 +133,11 @@ def test_a_promotion_run_into_the_last_paragraph_is_no_copy_stopping_inside_it()
     # ... while a copy that stops inside a sentence of it stops inside the paragraph
     cut = long[-1].split()
     assert align(original, [*long[:-1], " ".join(cut[:len(cut) // 2])]).relation == "excerpt"
+
+
+def test_a_copy_with_words_replaced_in_its_first_paragraph_after_a_bio_is_edited():
+    bio = ("By Ann Writer Ann Writer Ann Writer is one of the region's most regarded reporters on ports, "
+           "estuaries and the shipping trade, and a master gardener.")
+    long = [f"{p} Part {n}." for n in range(2) for p in ARTICLE]
+    edited = long[0].replace("main shipping channel", "old fishing channel")
+    assert align([f"{bio} {long[0]}", *long[1:]], [edited, *long[1:]]).relation == "edited"
