@@ -18,6 +18,13 @@ NUL bytes in. :func:`decode_html` trusts a declared encoding only when the body
 actually decodes with it (a handful of bad bytes are forgiven), and otherwise
 sniffs with charset_normalizer (Scrapy's own detector). NUL characters are
 dropped: no HTML text needs them, and PostgreSQL refuses them in text columns.
+
+A page can also carry text decoded wrongly before it was served: UTF-8 bytes read as Latin-1
+or windows-1252 and encoded again (a CMS whose database connection has the wrong charset), so
+that a reader sees "don\u00e2\u0080\u0099t" for "don\u2019t" and "\u00c2" before each no-break
+space. The damage is in the body, whatever its declared encoding, and the extractor would drop
+the C1 control characters that still spell the original character, so :func:`decode_html`
+puts each such run of characters back (:func:`unmangled`) before anything else reads the text.
 """
 
 from __future__ import annotations
@@ -95,20 +102,20 @@ def decode_html(body: bytes, declared: str | None = None) -> str:
     """The text of ``body``: BOM, then the declared encoding if it fits, then a sniffed one."""
     for bom, encoding in _BOMS:
         if body.startswith(bom):
-            return _clean(body[len(bom):].decode(encoding, errors="replace"))
+            return clean_text(body[len(bom):].decode(encoding, errors="replace"))
     encoding = _known(declared) or "utf-8"
     try:
-        return _clean(body.decode(encoding))
+        return clean_text(body.decode(encoding))
     except UnicodeDecodeError:
         pass
     text = body.decode(encoding, errors="replace")
     if text.count("\ufffd") <= MAX_BAD_SHARE * max(len(text), 1):
-        return _clean(text)  # a few broken bytes: the label is right, the page is damaged
+        return clean_text(text)  # a few broken bytes: the label is right, the page is damaged
     match = from_bytes(body).best()
     if match is None:
-        return _clean(text)
+        return clean_text(text)
     log.debug("body declared %s decodes as %s", declared, match.encoding)
-    return _clean(str(match))
+    return clean_text(str(match))
 
 
 def _known(encoding: str | None) -> str | None:
@@ -120,8 +127,43 @@ def _known(encoding: str | None) -> str | None:
         return None
 
 
-def _clean(text: str) -> str:
-    return text.replace("\x00", "")
+# The characters that a byte 0x80-0xBF (a UTF-8 continuation byte) becomes when read as
+# windows-1252 (0x80-0x9F: "\u20ac", "\u2122"...) or as Latin-1 (C1 controls, 0xA0-0xBF).
+_CONTINUATION = {chr(b): b for b in range(0x80, 0xC0)} | {
+    bytes([b]).decode("cp1252"): b for b in range(0x80, 0xA0) if b not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)}
+_C = "[" + re.escape("".join(_CONTINUATION)) + "]"
+# A UTF-8 lead byte read as Latin-1 (0xC2-0xF4) and the continuation bytes after it.
+_MANGLED = re.compile(f"[\u00c2-\u00f4]{_C}+")
+
+
+def _repair(found: re.Match) -> str:
+    """Each lead byte with as many continuation bytes as it announces, put back as the UTF-8
+    character they spell (an invalid one, an overlong form or a surrogate, left as it is)."""
+    text, out, i = found.group(), [], 0
+    while i < len(text):
+        lead = ord(text[i])
+        n = 1 if lead < 0xE0 else 2 if lead < 0xF0 else 3 if lead <= 0xF4 else 0
+        piece = text[i + 1:i + n + 1] if n else ""
+        try:
+            if len(piece) != n or not n:
+                raise ValueError
+            out.append(bytes([lead, *(_CONTINUATION[ch] for ch in piece)]).decode("utf-8"))
+            i += n + 1
+        except (UnicodeDecodeError, KeyError, ValueError):
+            out.append(text[i])
+            i += 1
+    return "".join(out)
+
+
+def unmangled(text: str) -> str:
+    """``text`` with each run of characters that are one UTF-8 character's bytes read as Latin-1 or
+    windows-1252 ("\u00c3\u00a9" for "\u00e9") put back as that character."""
+    return _MANGLED.sub(_repair, text)
+
+
+def clean_text(text: str) -> str:
+    """Text of a page as read: NUL characters dropped, mangled runs put back (:func:`unmangled`)."""
+    return unmangled(text.replace("\x00", ""))
 
 
 def body_text(content_type: str | None, body: bytes) -> tuple[str | None, str]:

@@ -31,7 +31,7 @@ from trafilatura.settings import use_config
 from trafilatura.utils import load_html
 
 from crawler.extract import page
-from crawler.extract.decode import decode_html
+from crawler.extract.decode import clean_text, decode_html
 from crawler.extract.markup import absolute, canonical_link, declared_language, outbound_links
 from crawler.extract.page import Parsed
 from crawler.extract.shell import shell_of
@@ -76,7 +76,7 @@ def extract(html: str | bytes, *, url: str | None = None, encoding: str | None =
     Returns an ``Extracted`` with no paragraphs when the page holds no main
     text; never raises on odd markup.
     """
-    html = decode_html(html, encoding) if isinstance(html, bytes) else html.replace("\x00", "")
+    html = decode_html(html, encoding) if isinstance(html, bytes) else clean_text(html)
     return _extract(html, load_html(html), url)
 
 

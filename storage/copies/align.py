@@ -17,6 +17,7 @@ learned as site furniture, on either side). The relation (``identical``,
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
@@ -116,11 +117,13 @@ def _side(paragraphs: Sequence[str], matched: Counter, kept: set[int], boilerpla
 
 
 def _edits(rows: Sequence[Row], edits: dict[int, tuple[int, int]]) -> list[tuple[int, int]]:
-    """(removed, added) tokens of the rows with words changed, but a retitled title: the first
-    line of either side, when it is a line that is no sentence."""
+    """(removed, added) tokens of the rows with words changed, but a retitled title (the first
+    line of either side, when it is a line that is no sentence) and a short line that is no
+    sentence paired with another (a subheading, a caption: page structure, not the body's words)."""
     titles = {next((k for k, r in enumerate(rows) if getattr(r, side) is not None and r.status != "boilerplate"), -1)
               for side in ("original", "copy")}
-    out = [e for k, e in edits.items() if not (k in titles and _heading(rows[k].original))]
+    out = [e for k, e in edits.items() if not (k in titles and _heading(rows[k].original))
+           and not (relation.line(rows[k].original) and relation.line(rows[k].copy))]
     # An original sentence omitted where the copy adds one sharing half its words: a short
     # paragraph with words replaced, too changed for runs of MIN_RUN tokens to pair it.
     for k, (a, b) in enumerate(zip(rows, rows[1:])):
@@ -131,15 +134,28 @@ def _edits(rows: Sequence[Row], edits: dict[int, tuple[int, int]]) -> list[tuple
     return out
 
 
-def _trimmed(rows: Sequence[Row]) -> int:
+def _trimmed(rows: Sequence[Row]) -> tuple[int, int]:
     """Tokens the first and the last paired rows lose at the body's start and end (a byline, an
-    author's bio run into the original's first or last paragraph by its extraction)."""
+    author's bio, a promotion run into the original's first or last paragraph by its
+    extraction): before the first piece they keep that is running text (a title kept above it
+    does not end the edge), and after the last, in whole sentences; where the copy adds nothing."""
     paired = [r for r in rows if r.status in ("same", "cosmetic", "edited")]
     if not paired:
-        return 0
-    head, tail = paired[0].words, paired[-1].words
-    out = len(tokens(head[0][1])) if len(head) > 1 and head[0][0] == "-" and head[1][0] != "+" else 0
-    return out + (len(tokens(tail[-1][1])) if len(tail) > 1 and tail[-1][0] == "-" else 0)
+        return 0, 0
+    return _lost_before_text(paired[0].words), _lost_before_text(paired[-1].words[::-1], after=True)
+
+
+def _lost_before_text(words: Sequence[tuple[str, str]], after: bool = False) -> int:
+    """Tokens lost before the first piece kept that is running text or follows a piece lost
+    (a short line kept before any is lost is a title); ``after``: read from the end."""
+    lost = 0
+    for sign, text in words:
+        if sign == "+":
+            return 0
+        if sign == "=" and (lost or len(tokens(text)) >= relation.MINOR_TOKENS):
+            return lost if not after or relation.sentence_end(text) else 0
+        lost += len(tokens(text)) if sign == "-" else 0
+    return 0
 
 
 def _heading(text: str) -> bool:
@@ -148,33 +164,63 @@ def _heading(text: str) -> bool:
 
 
 def _edit(row: Row) -> tuple[int, int]:
-    """Tokens an edited row removes and adds: words run together or apart, moved, or cut, are no
-    edit, nor is a short sentence gained or lost whole (a line merged into the paragraph)."""
+    """Tokens an edited row removes and adds: words run together or apart, moved, or cut, or
+    differing only in their accents, are no edit, nor is a short sentence gained or lost whole
+    (a line merged into the paragraph), nor one short line of the page in the place of another."""
     words = row.words
     if "".join(t for sign, text in words if sign == "-" for t in tokens(text)) == "".join(
             t for sign, text in words if sign == "+" for t in tokens(text)):
         return 0, 0
     removed: list[str] = []
     added: list[str] = []
+    lines = _lines(words)
+    numbers = set()  # of list items: a list renumbered ("- " for "1. ") is no edit
     for k, (sign, text) in enumerate(words):
-        if sign == "=":
+        if sign == "=" or k in lines:
             continue
-        pieces = tokens(_MARKER.sub(" ", text))  # a list renumbered ("- " for "1. ") is no edit
+        numbers.update(m.group().rstrip(".)") for m in _MARKER.finditer(text))
+        pieces = tokens(text)
         replaces = (sign == "-" and k + 1 < len(words) and words[k + 1][0] == "+") or (
             sign == "+" and k > 0 and words[k - 1][0] == "-")
-        if not replaces:
-            around = [t for s, t in words[:k] if s in ("=", sign)], [t for s, t in words[k + 1:] if s in ("=", sign)]
-            if relation.minor(text, len(pieces), around[0][-1] if around[0] else None,
-                              around[1][0] if around[1] else None):
-                continue
+        if not replaces and _merged(words, k, len(pieces)):
+            continue
         (removed if sign == "-" else added).extend(pieces)
     r, a = Counter(removed), Counter(added)
-    gone, new = list((r - a).elements()), list((a - r).elements())
+    gone, new = [w for w in (r - a).elements() if w not in numbers], [w for w in (a - r).elements() if w not in numbers]
     for word in list(gone):  # a word that markup cut (a drop cap: "D" + "uring") is no edit
-        if part := next((w for w in new if word in w or w in word), None):
+        if part := next((w for w in new if word in w or w in word or _bare(w) == _bare(word)), None):
             gone.remove(word)
             new.remove(part)
     return len(gone), len(new)
+
+
+def _merged(words: Sequence[tuple[str, str]], k: int, size: int) -> bool:
+    """Is piece ``k`` of a word diff a short line run into the paragraph (``relation.minor``)?"""
+    sign = words[k][0]
+    before = [t for s, t in words[:k] if s in ("=", sign)]
+    after = [t for s, t in words[k + 1:] if s in ("=", sign)]
+    return relation.minor(words[k][1], size, before[-1] if before else None, after[0] if after else None)
+
+
+def _lines(words: Sequence[tuple[str, str]]) -> set[int]:
+    """Pieces removed and added in one place that are each a short line run into the paragraph
+    and share no word (a running head of the original, a subheading merged into the copy):
+    a line lost and a line gained, not words replaced."""
+    out = set()
+    for k in range(len(words) - 1):
+        (s1, t1), (s2, t2) = words[k], words[k + 1]
+        if (s1, s2) == ("-", "+") and not set(tokens(t1)) & set(tokens(t2)):
+            rest = [w for n, w in enumerate(words) if n not in (k, k + 1)]
+            if _merged(rest[:k] + [words[k]] + rest[k:], k, len(tokens(t1))) and _merged(
+                    rest[:k] + [words[k + 1]] + rest[k:], k, len(tokens(t2))):
+                out |= {k, k + 1}
+    return out
+
+
+def _bare(word: str) -> str:
+    """A word without its accents and modifier letters ("qurʾān": "quran")."""
+    return "".join(ch for ch in unicodedata.normalize("NFKD", word)
+                   if not unicodedata.combining(ch) and unicodedata.category(ch) != "Lm")
 
 
 def _size(paragraphs: Sequence[str], index: int) -> int:

@@ -47,7 +47,13 @@ ADDED_SHARE = 0.5  # share of its own text above which a partial copy is no exce
 _STRUCTURE = re.compile(r"^\W*(?:[-\u2013\u2014\u2022\u00b7*\u25aa\u25ba|]|\[\d+\]|\d{1,3}[.)](?!\d))|https?://|www\.",
                         re.I)
 _SENTENCE = re.compile(r"[.!?\u2026\u3002\uff01\uff1f]")
+_WORDS = re.compile(r"\w+")
 _SENTENCE_END = re.compile(r"[.!?:;\u2026\"\u201d)]$")
+
+
+def line(text: str | None) -> bool:
+    """A short line with no sentence in it (a subheading, a caption, a label)."""
+    return text is not None and len(_WORDS.findall(text)) < MINOR_TOKENS and not _SENTENCE.search(text)
 
 
 def listed(text: str) -> bool:
@@ -129,12 +135,14 @@ class Body:
         return (self.copy_body - self.added - self.replaced) / self.copy_body if self.copy_body else 0.0
 
 
-def body(original: Side, copy: Side, edits: Sequence[tuple[int, int]], in_rows: int = 0, trimmed: int = 0) -> Body:
+def body(original: Side, copy: Side, edits: Sequence[tuple[int, int]], in_rows: int = 0,
+         trimmed: tuple[int, int] = (0, 0)) -> Body:
     """``edits``: (tokens removed, tokens added) of each paragraph group the alignment found
     edited; ``in_rows``: tokens of the original that the alignment's paired rows keep (words
     replaced count as kept: a word replaced breaks the runs around it, which the diff of its
     paragraph gives back); ``trimmed``: tokens its first and last paired paragraphs lose at the
-    body's edges, which count as left out at the edges."""
+    body's edges, which count as left out at the edges (and not against keeping them whole, nor
+    as the copy stopping inside its last paragraph)."""
     kinds = original.kinds()
     o_counts, c_counts = original.counts(*kinds), copy.counts(False, kinds[1])  # a line added is no text of its own
     o_runs = original.runs()
@@ -147,13 +155,13 @@ def body(original: Side, copy: Side, edits: Sequence[tuple[int, int]], in_rows: 
     inserted = sum(max(0, added - removed) for removed, added in edits)
     matched = sum(copy.sizes[j] for j in copy.kept_order())
     last = o_kept[-1] if o_kept else -1
-    cut = bool(o_kept) and original.matched.get(last, 0) < CUT * original.sizes[last] and any(
+    cut = bool(o_kept) and original.matched.get(last, 0) + trimmed[1] < CUT * original.sizes[last] and any(
         r[0] > last for r in o_runs)
     return Body(counted, min(counted, max(kept + replaced, in_rows)), replaced, own + inserted, own + matched,
-                _edge(original, o_runs, o_counts) + trimmed, cut)
+                _edge(original, o_runs, o_counts, trimmed) + sum(trimmed), cut)
 
 
-def _edge(side: Side, runs: list[list[int]], counts: list[bool]) -> int:
+def _edge(side: Side, runs: list[list[int]], counts: list[bool], trimmed: tuple[int, int] = (0, 0)) -> int:
     """Tokens that count of the runs before the first and after the last kept paragraph of running
     text (a title kept above the article does not make what follows it the article's middle), at
     an edge where the copy keeps that paragraph whole (a copy cut inside a paragraph is truncated)."""
@@ -162,9 +170,14 @@ def _edge(side: Side, runs: list[list[int]], counts: list[bool]) -> int:
     if not text:
         return 0
     head, tail = text[0], text[-1]
-    whole = {k for k in (head, tail) if side.matched.get(k, 0) >= WHOLE_PARAGRAPH * side.sizes[k]}
+    whole = {k for k, lost in ((head, trimmed[0]), (tail, trimmed[1]))
+             if side.matched.get(k, 0) + lost >= WHOLE_PARAGRAPH * side.sizes[k]}
     return sum(side.sizes[i] for run in runs
                if (run[-1] < head and head in whole) or (run[0] > tail and tail in whole) for i in run if counts[i])
+
+
+def sentence_end(text: str) -> bool:
+    return bool(_SENTENCE_END.search(text.rstrip()))
 
 
 def minor(piece: str, size: int, before: str | None, after: str | None) -> bool:
@@ -174,7 +187,7 @@ def minor(piece: str, size: int, before: str | None, after: str | None) -> bool:
     side, None at the paragraph's edges."""
     if size >= MINOR_TOKENS:
         return False
-    starts = before is None or bool(_SENTENCE_END.search(before.rstrip()))
+    starts = before is None or sentence_end(before)
     ends = after is None or bool(_SENTENCE_END.search(piece.rstrip())) or after[:1].isupper()
     return before is None or after is None or (starts and ends)
 

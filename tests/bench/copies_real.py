@@ -1,6 +1,6 @@
 """Copy relations on real pages: copies made the way republishers make them, through the archive.
 
-    python -m tests.bench.copies_real [--per-kind N] [--seed S] [--failures N]
+    python -m tests.bench.copies_real [--per-kind N] [--seed S] [--failures N] [--previous-sample]
 
 The pairs are ``tests.bench.copies_build``'s. Every page (the real original with its own
 markup, the copy under its foreign template) goes through the product's path: extraction
@@ -27,6 +27,7 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from crawler.extract import decode
 from crawler.extract.extractor import extract
 from storage.archive import Archive
 from storage.types import Extracted, Fetch
@@ -157,9 +158,19 @@ def main() -> None:
     parser.add_argument("--per-kind", type=int, default=28, help="pairs per kind of change (15 kinds; 8x negatives)")
     parser.add_argument("--seed", type=int, default=20261201)
     parser.add_argument("--failures", type=int, default=30, help="wrong pairs to list")
+    parser.add_argument("--previous-sample", action="store_true",
+                        help="choose the originals as before the repair of mangled text (crawler.extract.decode), "
+                             "which changes which extractions hold their article; pairs are then run as usual")
     args = parser.parse_args()
     started = time.perf_counter()
-    cases = build(load_articles(), random.Random(args.seed), args.per_kind, usable)
+    repair = decode.unmangled
+    if args.previous_sample:
+        decode.unmangled = lambda text: text
+    try:
+        cases = build(load_articles(), random.Random(args.seed), args.per_kind, usable)
+    finally:
+        decode.unmangled = repair
+        _extract.cache_clear()
     out = evaluate(cases)
     print(f"{len(cases)} pairs ({out['positives']} copies, {out['negatives']} negatives, "
           f"{out['fp']} false links), {time.perf_counter() - started:.0f} s")

@@ -68,3 +68,37 @@ def test_a_declared_encoding_is_read_as_scrapy_reads_it():
                                ("text/html", b"\xef\xbb\xbf<p>x</p>")]:
         scrapy = HtmlResponse(url="http://127.0.0.1/", headers={"Content-Type": content_type}, body=body).encoding
         assert page_encoding(content_type, body) == scrapy, (content_type, body)
+
+
+@pytest.mark.parametrize("served, text", [
+    ("don\u00e2\u0080\u0099t", "don\u2019t"),  # UTF-8 read as Latin-1: C1 controls spell the rest
+    ("don\u00e2\u20ac\u2122t", "don\u2019t"),  # ... read as windows-1252
+    ("caf\u00c3\u00a9 \u00c3\u00a0 l\u2019\u00c3\u00a9t\u00c3\u00a9", "caf\u00e9 \u00e0 l\u2019\u00e9t\u00e9"),
+    ("online.\u00c2\u00a0Next", "online.\u00a0Next"),
+    ("\u00d0\u009f\u00d1\u0080\u00d0\u00b8\u00d0\u00b2\u00d0\u00b5\u00d1\u0082", "\u041f\u0440\u0438\u0432\u0435\u0442"),
+])
+def test_text_mangled_before_it_was_served_is_put_back(served, text):
+    body = f"<html><head><meta charset='utf-8'></head><body><p>{served}</p></body></html>".encode()
+    assert f"<p>{text}</p>" in decode_html(body, page_encoding("text/html", body))
+
+
+@pytest.mark.parametrize("text", ["S\u00e3o Paulo, na\u00efve, \u00e2ge", "Stra\u00dfe \u00bbzu\u00ab, 20\u00b0C",
+                                  "\u00c0\u00a9 \u00c2 and \u00e2\u20ac alone"])
+def test_text_that_only_looks_mangled_stays(text):
+    body = f"<p>{text}</p>".encode()
+    assert decode_html(body, "utf-8") == f"<p>{text}</p>"
+
+
+def test_a_real_page_served_mangled_extracts_as_its_readers_read_it():
+    # wcxb-dev 4656 declares UTF-8 over text that was UTF-8 read as Latin-1 and encoded again.
+    import gzip
+
+    from crawler.extract.extractor import extract
+    from tests.support.databases import shared_path
+
+    page = gzip.decompress(shared_path("data/wcxb-dev/html/4656.html.gz").read_bytes())
+    assert b"won\xc3\xa2\xc2\x80\xc2\x99t" in page
+    for served in (page, page.decode()):  # as fetched, and as text someone decoded already
+        text = extract(served).text
+        assert "I won\u2019t be creating my own calculator." in text
+        assert "\u00e2" not in text and "\u00c2" not in text

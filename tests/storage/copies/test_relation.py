@@ -81,3 +81,63 @@ def test_a_list_renumbered_is_no_edit():
     steps = [f"- Step {n}: {p}" for n, p in enumerate(ARTICLE * 4)]
     renumbered = " ".join(f"{n}. {p[2:]}" for n, p in enumerate(steps, 1))
     assert align(ARTICLE[:2] + steps, ARTICLE[:2] + [renumbered]).relation == "cosmetic"
+
+
+def test_a_subheading_in_the_place_of_another_is_no_edit():
+    # the copy runs two paragraphs together, so the run of words before the line reaches into it
+    original = [ARTICLE[0], ARTICLE[1], "Best home security camera reviews", *ARTICLE[2:]]
+    copy = [f"{ARTICLE[0]} {ARTICLE[1]}", "Best Prices Today:", *ARTICLE[2:]]
+    a = align(original, copy)
+    assert a.rows[1].status == "edited" and a.relation == "cosmetic"
+    # ... but words replaced in a sentence are
+    assert align(original, [ARTICLE[0].replace("Monday", "Friday"), *original[1:]]).relation == "edited"
+
+
+def test_a_running_head_of_the_page_where_the_copy_has_a_subheading_is_no_edit():
+    head = "HARBOUR WORKS EXPLAINED"
+    original = [f"{ARTICLE[0]} {ARTICLE[1]} {head} {ARTICLE[2]}", *ARTICLE[3:]]
+    copy = [f"{ARTICLE[0]} {ARTICLE[1]} Three winters of dredging {ARTICLE[2]}", *ARTICLE[3:]]
+    assert align(original, copy).relation == "cosmetic"
+
+
+def test_a_word_without_its_accents_is_no_edit():
+    original = [ARTICLE[0].replace("Monday", "Monday in Qur\u02be\u0101n Stra\u00dfe and Citt\u00e0"), *ARTICLE[1:]]
+    copy = [ARTICLE[0].replace("Monday", "Monday in Quran Stra\u00dfe and Citta"), *ARTICLE[1:]]
+    assert align(original, copy).relation == "cosmetic"
+
+
+def test_a_bio_after_the_title_in_the_first_paragraph_is_the_page_s():
+    bio = ("By Ann Writer Ann Writer Ann Writer is one of the region's most regarded reporters on ports, "
+           "estuaries and the shipping trade, and a master gardener.")
+    title = "Deeper channel for the harbour"
+    long = [f"{p} Part {n}." for n in range(2) for p in ARTICLE]
+    a = align([f"{title} {bio} {long[0]}", *long[1:]], [f"{title} {long[0]}", *long[1:]])
+    assert a.relation == "cosmetic"
+
+
+
+def test_a_number_that_ends_a_range_is_no_list_item_number():
+    # "14)" after "6 –" is no list item's number: dropping it as one left "14" added by the copy
+    original = [f"{ARTICLE[0]} Mid-career actuaries (years 6 \u2013 14) HARBOUR WORKS EXPLAINED lead teams.", *ARTICLE[1:]]
+    copy = [f"{ARTICLE[0]} Mid-career actuaries (years 6-14) lead teams.", *ARTICLE[1:]]
+    assert align(original, copy).relation == "cosmetic"
+
+
+def test_a_promotion_run_into_the_last_paragraph_is_no_copy_stopping_inside_it():
+    promo = ("If you would like to learn more about our dredging, survey and harbour engineering services for "
+             "ports of every size, contact Harbour Works today.")
+    long = [f"{p} Part {n}." for n in range(2) for p in ARTICLE]
+    original = [*long[:-1], f"{long[-1]} {promo}", "Contact Us",
+                "Harbour Works has offices in Rotterdam, Antwerp and Hamburg, and a team of twenty engineers."]
+    assert align(original, long).relation == "cosmetic"
+    # ... while a copy that stops inside a sentence of it stops inside the paragraph
+    cut = long[-1].split()
+    assert align(original, [*long[:-1], " ".join(cut[:len(cut) // 2])]).relation == "excerpt"
+
+
+def test_a_copy_with_words_replaced_in_its_first_paragraph_after_a_bio_is_edited():
+    bio = ("By Ann Writer Ann Writer Ann Writer is one of the region's most regarded reporters on ports, "
+           "estuaries and the shipping trade, and a master gardener.")
+    long = [f"{p} Part {n}." for n in range(2) for p in ARTICLE]
+    edited = long[0].replace("main shipping channel", "old fishing channel")
+    assert align([f"{bio} {long[0]}", *long[1:]], [edited, *long[1:]]).relation == "edited"
