@@ -40,6 +40,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from storage import copies
 from storage.copies.index import SourceRef
 from storage.dbfaults import describe
+from storage.errors import StorageError
 from storage.lookup import current_version
 from storage.models import MatchQueue, Page, Source, Version
 from storage.types import utcnow
@@ -148,7 +149,11 @@ def serve(url: str, stopping, poll: float = POLL_SECONDS, ready=None) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # blocked when started from a thread: now ignored
     _name("mw-matcher")
-    session = session_factory(open_engine(url, migrate=False))
+    try:
+        session = session_factory(open_engine(url, migrate=False))
+    except StorageError as exc:  # the database went away before the first version was queued
+        log.info("copy matching: %s; stopping", exc)  # the command says it in its one Error line
+        return
     parent = multiprocessing.parent_process()
     if ready is not None:
         ready.set()
