@@ -29,7 +29,7 @@ from pathlib import Path
 
 from tests.bench import measure
 from tests.bench.pages import load_pages
-from tests.bench.site import BenchSite, free_port, served
+from tests.bench.site import BenchSite, free_port, serving
 
 PY = sys.executable
 
@@ -82,7 +82,8 @@ def extraction_ceiling(pages: int) -> float:
     """Pages/s of trafilatura alone (the crawl's options), one process per core, warm pool."""
     real = load_pages()
     bodies = [p.html for p in real]
-    work = [bodies[served(real, k)] for k in range(pages)]  # the pages the bench site serves
+    served = serving(real)
+    work = [bodies[served(k)] for k in range(pages)]  # the pages the bench site serves
     with ProcessPoolExecutor(os.cpu_count() or 1) as pool:
         list(pool.map(_extract_plain, bodies[:8]))  # start and import in every worker first
         started = time.perf_counter()

@@ -5,7 +5,7 @@
 urlwatch, the page monitor people run from cron, is installed from PyPI into its own venv
 under build/ (``pip install urlwatch``). A local server (its own process) serves N real article
 pages (``/a/<k>.html`` is real page ``k`` for the first 181, then again one with a long article:
-see ``tests.bench.site.served``) with validators (ETag, 304 on ``If-None-Match``) or without.
+see ``tests.bench.site.serving``) with validators (ETag, 304 on ``If-None-Match``) or without.
 For each of the two: mirrorwatch's first crawl (``mirrorwatch crawl`` of a sitemap source, a
 fresh SQLite archive) and urlwatch's first run (its cache filled), then ``--rounds`` re-checks of
 the unchanged site by each, alternately, in subprocesses: medians of wall time and CPU time
@@ -34,7 +34,7 @@ from pathlib import Path
 
 from tests.bench import measure
 from tests.bench.pages import load_pages
-from tests.bench.site import free_port, serve_forever, served
+from tests.bench.site import free_port, serve_forever, serving
 
 ROOT = Path(__file__).resolve().parents[2]
 URLWATCH_VENV = ROOT / "build" / "urlwatch-venv"
@@ -60,16 +60,17 @@ def editable(n: int) -> tuple[int, ...]:
     from crawler.extract.extractor import extract
 
     real = load_pages()
+    served = serving(real)
     ok = []
     for k in range(n):
         try:
-            edit(real[served(real, k)].html, real[served(real, k)].truth, k)
+            edit(real[served(k)].html, real[served(k)].truth, k)
             ok.append(k)
         except ValueError:
             pass
     picked = []
     for k in ok[::max(len(ok) // (2 * EDITED), 1)]:
-        page = real[served(real, k)]
+        page = real[served(k)]
         if extract(edit(page.html, page.truth, k), url="http://bench/").paragraphs != extract(
                 page.html, url="http://bench/").paragraphs:
             picked.append(k)
@@ -78,11 +79,12 @@ def editable(n: int) -> tuple[int, ...]:
 
 def _serve(port: int, n: int, validators: bool, edited: tuple[int, ...], ready) -> None:
     real = load_pages()
+    served = serving(real)
     base = f"http://127.0.0.1:{port}"
-    bodies = {k: edit(real[served(real, k)].html, real[served(real, k)].truth, k) for k in edited}
+    bodies = {k: edit(real[served(k)].html, real[served(k)].truth, k) for k in edited}
 
     def body_of(k: int) -> bytes:
-        return bodies[k] if k in bodies else real[served(real, k)].html
+        return bodies[k] if k in bodies else real[served(k)].html
 
     def sitemap(urls) -> bytes:
         rows = "".join(f"<url><loc>{u}</loc></url>" for u in urls)

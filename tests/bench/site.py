@@ -1,7 +1,7 @@
 """A local site of N article pages built from the 181 real pages, served from memory.
 
 Page ``/a/<k>.html`` is real page ``k`` for the first 181, then again one of the real pages
-with a long article (``served``: 1,000 pages serve each of those some seven times under
+with a long article (``serving``: 1,000 pages serve each of those some seven times under
 different URLs); ``/sitemap.xml`` is an index of sitemaps of 1,000 URLs each. Validators
 (ETag, Last-Modified, ``304`` on ``If-None-Match``) can be switched off to measure a re-crawl
 against a server that always sends the body.
@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import socket
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from tests.bench.pages import load_pages
@@ -33,12 +34,11 @@ def free_port() -> int:
 LONG_ARTICLE = 2000
 
 
-def served(pages: list, k: int) -> int:
-    """Which of the real ``pages`` ``/a/<k>.html`` serves."""
-    if k < len(pages):
-        return k
+def serving(pages: list) -> Callable[[int], int]:
+    """Which of the real ``pages`` ``/a/<k>.html`` serves, as a function of ``k`` (the long
+    pages are picked once: the server asks it of every request)."""
     long = [i for i, p in enumerate(pages) if len(p.truth) >= LONG_ARTICLE]
-    return long[k % len(long)]
+    return lambda k: k if k < len(pages) else long[k % len(long)]
 
 
 def article_urls(base: str, n: int) -> list[str]:
@@ -47,6 +47,7 @@ def article_urls(base: str, n: int) -> list[str]:
 
 def _serve(port: int, n: int, validators: bool, ready) -> None:
     real = load_pages()
+    served = serving(real)
     bodies = [p.html for p in real]
     etags = ['"' + hashlib.sha256(b).hexdigest()[:20] + '"' for b in bodies]
     base = f"http://127.0.0.1:{port}"
@@ -76,7 +77,7 @@ def _serve(port: int, n: int, validators: bool, ready) -> None:
             if path.startswith("/a/") and path.endswith(".html"):
                 k = int(path[3:-5])
                 if 0 <= k < n:
-                    return self._article(served(real, k))
+                    return self._article(served(k))
             self._send(404, b"not found", "text/plain")
 
         def _article(self, i: int) -> None:
