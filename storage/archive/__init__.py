@@ -123,16 +123,15 @@ class Archive:
         SQLite database has no other process to see it: it keeps matching at once."""
         if self.engine.url.database in (None, "", ":memory:") and self.engine.dialect.name == "sqlite":
             return
-        self.writer.match_now = False
-        self.writer.on_queued = functools.partial(queue.wake, self.url)
+        self.writer.matcher = functools.partial(queue.wake, self.url)
         queue.acquire(self.url, start=self.pending_matches() > 0)
 
     def finish_matching(self, *, drain: bool = True) -> int:
         """Stop this archive's use of the matcher process (the last user stops it, and it drains
         the queue), then drain here whatever is still queued (unless ``drain`` is false: a run
         that failed leaves it to the next one); returns how many were drained here."""
-        if not self.writer.match_now:
-            self.writer.match_now = True
+        if self.writer.matcher is not None:
+            self.writer.matcher = None
             queue.release(self.url)
         return self.drain_matches() if drain else 0
 

@@ -11,9 +11,9 @@ Change detection is a cascade from cheap to costly:
    change class and significance (``storage.text.classify``); a text equal to an
    older version names the version it reverts to. A new title over the same
    text is a new version too (class ``title``). The new version is queued for copy
-   matching (``storage.copies.queue``) in the same transaction; a writer that
-   ``match_now`` (the default) drains the queue after the write, one that runs beside a
-   matcher process (a crawl, an import) leaves it to that process.
+   matching (``storage.copies.queue``) in the same transaction; a writer with no ``matcher``
+   (the default) drains the queue after the write, one that runs beside a matcher process (a
+   crawl, an import) only wakes that process.
 
 404/410 mark a page gone (no version); other failures are ``error`` captures. A fetch the
 crawler judged a wall (``Fetch.blocked``: a challenge or block page, a consent or login wall,
@@ -75,8 +75,8 @@ class Recorded:
     reverts_to: int | None = None
 
 
-def _nothing() -> None:
-    pass
+def leave_queued() -> None:
+    """A ``Writer.matcher`` that leaves queued versions to a later drain."""
 
 
 class Writer:
@@ -85,8 +85,9 @@ class Writer:
     def __init__(self, session: sessionmaker[Session]):
         self.session = session
         self._sources: dict[str | int, SourceRef] = {}  # by name and id
-        self.match_now = True  # match a new version's copies when record returns (not in a matcher process)
-        self.on_queued: Callable[[], None] = _nothing  # else: tell the matcher process (storage.copies.queue.wake)
+        # None: a new version's copies are matched here, before record returns; else this is called
+        # after a write that queued one (storage.copies.queue.wake: the matcher process's turn).
+        self.matcher: Callable[[], None] | None = None
 
     def ensure_source(self, name: str, *, role: str, origin: str) -> None:
         self._sources.clear()
@@ -137,10 +138,10 @@ class Writer:
 
     def matched(self) -> None:
         """After a write that queued a version: match it now, unless a matcher process does."""
-        if self.match_now:
+        if self.matcher is None:
             queue.drain(self.session)
         else:
-            self.on_queued()
+            self.matcher()
 
     def _record(self, fetch: Fetch, extracted: Extracted | None, run_id: int | None,
                 recheck: RecheckLimits) -> Recorded:

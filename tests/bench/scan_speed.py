@@ -47,6 +47,7 @@ from crawler.scan.files import FileCounts, first_pass_file
 from crawler.scan.scanner import Scanner
 from crawler.scan.verify import scanned_side, verify
 from storage.archive import Archive
+from storage.archive.write import leave_queued
 from storage.copies import candidates, index_version
 from storage.copies.fingerprints import fingerprints
 from storage.copies.index import SourceRef
@@ -86,7 +87,7 @@ def build_inputs(folder: Path, *, pages: int, versions: int, planted: int, files
     reals = _real_texts()
     started = time.perf_counter()
     archive = Archive.open(f"sqlite:///{folder / 'archive.db'}")
-    archive.writer.match_now = False  # queued only: indexed below, without aligning each against the archive
+    archive.writer.matcher = leave_queued  # queued only: indexed below, without aligning each against the archive
     for n in range(SOURCES):
         archive.ensure_source(f"origin-{n}", role="origin", origin=f"https://origin-{n}.example.com:443")
     for i in range(versions):

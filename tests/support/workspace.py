@@ -105,11 +105,14 @@ class Workspace:
     def source(self, site: Site, *, name: str = "test", role: str = "origin", **fields) -> None:
         self.sources(source_table(site, name=name, role=role, **fields))
 
-    def run(self, *args: str, check: bool = True, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    def run(self, *args: str, check: bool = True, env: dict[str, str] | None = None,
+            script: str | None = None) -> subprocess.CompletedProcess:
+        """``mirrorwatch ARGS`` in a subprocess (or ``python -c SCRIPT ARGS``: a probe that runs the command)."""
         env = {**os.environ, "MIRRORWATCH_EXTRACT_WORKERS": "1", **(env or {})}
         env.pop("MIRRORWATCH_DB", None)
         env.pop("MIRRORWATCH_SOURCES", None)
-        result = subprocess.run([sys.executable, "-m", "crawler", *args], cwd=self.dir, env=env,
+        program = ["-c", script] if script else ["-m", "crawler"]
+        result = subprocess.run([sys.executable, *program, *args], cwd=self.dir, env=env,
                                 capture_output=True, text=True, timeout=120)
         if check and result.returncode != 0:
             raise AssertionError(f"mirrorwatch {' '.join(args)} exited {result.returncode}:\n{result.stderr}")

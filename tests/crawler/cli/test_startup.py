@@ -4,7 +4,6 @@ neither Scrapy nor SQLAlchemy nor rich (a re-check run from cron pays for its im
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 
@@ -87,11 +86,7 @@ def test_a_recheck_of_unchanged_pages_loads_no_migrations_frontier_or_browser_an
     site.article("/articles/tram.html", "Tram", PARAGRAPHS)
     ws.source(site, name="gazette")
     assert ws.crawl()["summary"]["new_version"] == 1  # the first crawl: extraction workers and the matcher
-    env = {**os.environ, "MIRRORWATCH_EXTRACT_WORKERS": "1"}
-    env.pop("MIRRORWATCH_DB", None)
-    env.pop("MIRRORWATCH_SOURCES", None)
-    out = subprocess.run([sys.executable, "-c", RECHECK_PROBE, "crawl", "--format", "json"], cwd=ws.dir, env=env,
-                         capture_output=True, text=True, timeout=120)
+    out = ws.run("crawl", "--format", "json", script=RECHECK_PROBE, check=False)
     probe = json.loads(out.stderr.strip().splitlines()[-1])
     assert probe["exit"] in (0, None)
     (row,) = json.loads(out.stdout)["sources"]

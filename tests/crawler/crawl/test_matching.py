@@ -7,6 +7,7 @@ import sqlite3
 
 from crawler.demo.run import SEED_COPY, SEED_ORIGIN
 from storage.archive import Archive
+from storage.archive.write import leave_queued
 from tests.support.harbour import MIRROR, ORIGIN, put
 from tests.support.records import ARTICLE
 from tests.support.workspace import Workspace, demo_sites
@@ -15,7 +16,7 @@ from tests.support.workspace import Workspace, demo_sites
 def _queued_by_a_killed_run(db_url: str) -> None:
     """Two versions on two sources, stored but never matched (the run died before draining)."""
     archive = Archive.open(db_url)
-    archive.writer.match_now = False
+    archive.writer.matcher = leave_queued
     archive.ensure_source("port-news", role="origin", origin=ORIGIN)
     archive.ensure_source("harbour-watch", role="mirror", origin=MIRROR)
     put(archive, "port-news", f"{ORIGIN}/a.html", ARTICLE)

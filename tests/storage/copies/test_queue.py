@@ -11,6 +11,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from storage.archive import Archive
+from storage.archive.write import leave_queued
 from storage.copies import queue
 from storage.models import CopyLink, Fingerprint, MatchQueue, Page
 from storage.types import Fetch
@@ -41,7 +42,7 @@ def test_a_library_write_matches_before_record_returns(archive):
 
 
 def test_a_deferred_write_only_queues_and_a_drain_matches(archive):
-    archive.writer.match_now = False  # as beside a matcher process
+    archive.writer.matcher = leave_queued  # as beside a matcher process
     put(archive, "port-news", f"{ORIGIN}/a.html", ARTICLE)
     put(archive, "harbour-watch", f"{MIRROR}/copy/", ARTICLE, minutes=5)
     with archive.session() as s:
@@ -55,7 +56,7 @@ def test_a_deferred_write_only_queues_and_a_drain_matches(archive):
 
 
 def test_a_version_replaced_before_its_turn_is_dequeued_without_matching(archive):
-    archive.writer.match_now = False
+    archive.writer.matcher = leave_queued
     put(archive, "port-news", f"{ORIGIN}/a.html", ARTICLE)
     put(archive, "harbour-watch", f"{MIRROR}/copy/", ARTICLE[:1] + ["An unrelated second paragraph here."], minutes=5)
     put(archive, "harbour-watch", f"{MIRROR}/copy/", ARTICLE, minutes=10)  # version 2 replaces version 1
@@ -79,7 +80,7 @@ def test_a_running_matcher_links_copies_within_the_guarantee(archive, db_url):
         assert _wait_for_links(archive, queue.GUARANTEE_SECONDS) < queue.GUARANTEE_SECONDS
     finally:
         assert archive.finish_matching() == 0  # the process had drained it all
-    assert archive.pending_matches() == 0 and archive.writer.match_now
+    assert archive.pending_matches() == 0 and archive.writer.matcher is None
 
 
 def test_a_run_that_stores_no_new_version_starts_no_matcher_process(archive):
@@ -91,7 +92,7 @@ def test_a_run_that_stores_no_new_version_starts_no_matcher_process(archive):
         assert queue.running(archive.url) is None
     finally:
         assert archive.finish_matching() == 0
-    assert archive.writer.match_now
+    assert archive.writer.matcher is None
 
 
 def test_finish_matching_drains_what_the_process_left(archive, monkeypatch):
@@ -110,7 +111,7 @@ def _serve_nothing(url, stopping, poll):
 
 
 def test_what_a_crash_left_queued_the_next_writers_matcher_drains(archive, db_url):
-    archive.writer.match_now = False  # the run that wrote these was killed before draining
+    archive.writer.matcher = leave_queued  # the run that wrote these was killed before draining
     put(archive, "port-news", f"{ORIGIN}/a.html", ARTICLE)
     put(archive, "harbour-watch", f"{MIRROR}/copy/", ARTICLE, minutes=5)
     archive.engine.dispose()
