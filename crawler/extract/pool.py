@@ -1,7 +1,8 @@
 """The extraction pool: worker processes that turn bodies into ``Extracted``, one kind for all.
 
-Extraction costs tens of milliseconds of CPU per page, so it runs in a pool of
-``spawn``-ed processes (:func:`new_pool`), one per core unless
+Extraction costs tens of milliseconds of CPU per page, so it runs in a pool of processes
+(:func:`new_pool`) forked from a forkserver that has loaded the extractor and its language
+model (``crawler.extract.preload``), so that the workers share those pages; one per core unless
 ``MIRRORWATCH_EXTRACT_WORKERS`` (environment or Scrapy setting) says how many
 (:func:`worker_count`). Two ways in:
 
@@ -54,9 +55,15 @@ def worker_count(configured: int = 0) -> int:
 
 
 def new_pool(workers: int) -> ProcessPoolExecutor:
-    # spawn, not fork: forking a process that runs a reactor, threads or database connections is
-    # unsafe. Its processes start with the first page to extract: a re-crawl answered by 304s starts none.
-    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), initializer=start_worker)
+    """A pool whose processes start with the first page to extract: a re-crawl answered by 304s starts none.
+
+    Its workers are forked from the forkserver, not from this process: forking a process that
+    runs a reactor, threads or database connections is unsafe, and the forkserver is a fresh
+    interpreter that ran only ``crawler.extract.preload``. It starts with the first pool and
+    lives as long as this process."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["crawler.extract.preload"])
+    return ProcessPoolExecutor(workers, mp_context=context, initializer=start_worker)
 
 
 class SharedPool:

@@ -1,6 +1,7 @@
 """What an extraction pool's workers run, in a module light enough for the process that
 hands out the work (a crawl, a WARC import) to import: it never extracts itself, so it
-never loads trafilatura (some 30 MB it would not use). Each worker loads it at start.
+never loads trafilatura (some 30 MB it would not use). Each worker has it from the
+forkserver it is forked from (``crawler.extract.preload``), or loads it at start.
 
 A worker whose extractor cannot be loaded (a dependency missing from the install) stays
 alive and fails every page with :class:`ExtractorUnavailable`, naming the import error,

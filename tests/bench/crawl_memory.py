@@ -9,8 +9,12 @@ articles are stored (Scrapy's ``CLOSESPIDER_ITEMCOUNT``): fetching 100,000 pages
 over an hour on this machine. ``max_pages`` is not the cap, so every sitemap URL is still
 discovered and queued (in the spider's backlog, or Scrapy's scheduler on a revision without
 one); the table says how many each crawl discovered. Memory is sampled from /proc every 50 ms:
-the largest sum of the resident sizes of the crawl process and its extraction workers, and the
-largest of each alone. ``--compare REF`` runs the same crawls on another revision (a git ref,
+the largest sum of the resident sizes of the crawl process and its children (extraction workers,
+the forkserver they are forked from, the matcher), the largest of each alone, and the largest
+proportional set size of them all together (PSS: a page several of them share, such as the
+extractor's modules and language model the workers inherit from the forkserver, counted once;
+the sum of resident sizes counts it in each). PSS is what the crawl takes from the machine, and
+what the 400 MB target is read against; both are printed. ``--compare REF`` runs the same crawls on another revision (a git ref,
 exported with ``git archive`` under build/) alternately with this one.
 """
 
@@ -26,7 +30,7 @@ import threading
 import time
 from pathlib import Path
 
-from tests.bench.measure import _rss_mb, _tree
+from tests.bench.measure import _pss_mb, _rss_mb, _tree
 from tests.bench.site import BenchSite
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -52,16 +56,22 @@ def sample(pid: int, done: threading.Event, peaks: dict) -> None:
         peaks["crawl"] = max(peaks["crawl"], own)
         peaks["workers"] = max(peaks["workers"], total - own)
         peaks["total"] = max(peaks["total"], total)
+        peaks["pss"] = max(peaks["pss"], _pss_mb(pids))
         for p, size in sizes.items():  # each process's own peak, by its role
-            peaks["each"][p] = max(peaks["each"].get(p, (0.0, ""))[0], size), peaks["each"].get(p, (0, _role(p)))[1]
+            peaks["each"][p] = max(peaks["each"].get(p, (0.0, ""))[0], size), _role(p)  # the matcher renames itself
 
 
 def _role(pid: int) -> str:
     try:
-        cmd = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        cmd = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace") \
+            + " " + Path(f"/proc/{pid}/comm").read_text()  # the matcher names itself there
     except OSError:
         return "?"
-    return "resource tracker" if "resource_tracker" in cmd else "worker" if "multiprocessing" in cmd else "crawl"
+    for marker, role in (("resource_tracker", "resource tracker"), ("forkserver", "forkserver"),
+                         ("mw-matcher", "matcher"), ("multiprocessing", "worker")):
+        if marker in cmd:
+            return role
+    return "crawl"
 
 
 def crawl(code: Path, workdir: Path, site: BenchSite, fetch: int) -> dict:
@@ -74,7 +84,7 @@ def crawl(code: Path, workdir: Path, site: BenchSite, fetch: int) -> dict:
     started = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-c", CHILD, str(workdir / "archive.db"), str(sources), str(fetch)],
                             cwd=workdir, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    peaks = {"crawl": 0.0, "workers": 0.0, "total": 0.0, "each": {}}
+    peaks = {"crawl": 0.0, "workers": 0.0, "total": 0.0, "pss": 0.0, "each": {}}
     done = threading.Event()
     sampler = threading.Thread(target=sample, args=(proc.pid, done, peaks), daemon=True)
     sampler.start()
@@ -118,23 +128,29 @@ def main() -> None:
             with BenchSite(n) as site:
                 for name, code in revisions.items():
                     r = crawl(code, Path(tmp) / f"{name.replace(' ', '-').replace('/', '_')}-{n}", site, args.fetch)
-                    note(f"{name}, {n:,} URLs: {r['total']:.0f} MB peak, {r['discovered']:,} discovered, "
+                    note(f"{name}, {n:,} URLs: {r['total']:.0f} MB peak RSS, {r['pss']:.0f} MB PSS, "
+                         f"{r['discovered']:,} discovered, "
                          f"{r['stored']:,} stored, {r['wall']:.0f} s; per process (MB): {r['each']}")
                     results[name, n] = r
     small, large = args.sizes
-    print(f"crawl stopped after {args.fetch:,} stored articles; peak RSS in MB (crawl process + extraction workers)")
-    print(f"{'revision':<12} {'site':>9} {'discovered':>11} {'stored':>7} {'crawl':>7} {'workers':>8} {'total':>7}")
+    print(f"crawl stopped after {args.fetch:,} stored articles; peak RSS in MB (crawl process + its children: "
+          f"extraction workers, matcher); PSS: the same processes' proportional set size together, a page "
+          f"they share counted once")
+    print(f"{'revision':<12} {'site':>9} {'discovered':>11} {'stored':>7} {'crawl':>7} {'children':>8} {'RSS sum':>8} "
+          f"{'PSS':>6}")
     for (name, n), r in results.items():
         print(f"{name:<12} {n:>9,} {r['discovered']:>11,} {r['stored']:>7,} {r['crawl']:>7.0f} {r['workers']:>8.0f} "
-              f"{r['total']:>7.0f}")
+              f"{r['total']:>8.0f} {r['pss']:>6.0f}")
     for name in revisions:
         a, b = results[name, small], results[name, large]
-        print(f"{name}: {large:,} / {small:,} URLs = {b['total'] / a['total']:.2f} (target <= 1.20); "
-              f"{large:,} URLs: {b['total']:.0f} MB (target < 400 MB)")
+        print(f"{name}: {large:,} / {small:,} URLs = {b['pss'] / a['pss']:.2f} in PSS, {b['total'] / a['total']:.2f} "
+              f"in RSS (target <= 1.20); {large:,} URLs: {b['pss']:.0f} MB PSS, {b['total']:.0f} MB RSS "
+              f"(target < 400 MB)")
     if args.compare:
         for n in args.sizes:
             mine, other = results["this tree", n], results[args.compare, n]
-            print(f"{n:,} URLs: this tree / {args.compare} = {mine['total']:.0f} / {other['total']:.0f} MB "
+            print(f"{n:,} URLs: this tree / {args.compare} = PSS {mine['pss']:.0f} / {other['pss']:.0f} MB "
+                  f"= {mine['pss'] / other['pss']:.2f}, RSS {mine['total']:.0f} / {other['total']:.0f} MB "
                   f"= {mine['total'] / other['total']:.2f}; crawl process alone {mine['crawl']:.0f} / "
                   f"{other['crawl']:.0f} MB")
 

@@ -51,6 +51,22 @@ def _rss_mb(pids: list[int]) -> float:
     return total / 1024
 
 
+def _pss_mb(pids: list[int]) -> float:
+    """The proportional set size of the processes together: each page they share counted once
+    (split among the processes that map it), where the sum of resident sizes counts it in each.
+    It is what the processes together take from the machine's memory."""
+    total = 0
+    for p in pids:
+        try:
+            for line in Path(f"/proc/{p}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    total += int(line.split()[1])
+                    break
+        except OSError:
+            pass
+    return total / 1024
+
+
 def run(cmd: list[str], *, cwd: str | Path | None = None, env: dict | None = None, timeout: float = 1800,
         check: bool = True, on_sample: Callable[[list[int]], None] | None = None) -> Measured:
     """``on_sample``: called with the process tree's pids at each sample (every 50 ms)."""
