@@ -113,6 +113,9 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.crawl.middlewares.RedirectAliasMiddleware": 650,
     # Above RetryMiddleware (550): Retry-After, Crawl-delay, no retry of a bot wall (crawler/crawl/ratelimits.py).
     "crawler.crawl.ratelimits.RetryAfterMiddleware": 560,
+    # Scrapy's, in its place, without decoding every page to look for the tag (crawler/crawl/middlewares.py).
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "crawler.crawl.middlewares.MetaRefreshMiddleware": 580,
 }
 # The seen-requests set as 8-byte ints (crawler/crawl/backlog.py); a shared frontier uses Redis's.
 DUPEFILTER_CLASS = "crawler.crawl.backlog.CompactDupeFilter"

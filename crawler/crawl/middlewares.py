@@ -17,6 +17,11 @@ also sends them through the source's ``proxy`` (``request.meta["proxy"]``: Scrap
 HttpProxyMiddleware turns the URL's credentials into a ``Proxy-Authorization`` header, so
 they appear in no URL, log line or stat).
 
+``MetaRefreshMiddleware`` is Scrapy's, without decoding every page to look for the tag: Scrapy
+reads ``response.text[0:4096]``, which decodes the whole body in the reactor's thread (guessing
+an encoding for a page that declares none) and keeps the text as long as the response lives,
+for a tag few pages carry. Pages whose start cannot hold it pass untouched.
+
 ``RetryAfterMiddleware`` (``crawler.crawl.ratelimits``) honours 429/503 ``Retry-After`` and
 robots.txt ``Crawl-delay``.
 """
@@ -26,6 +31,7 @@ from __future__ import annotations
 import logging
 from urllib.parse import urldefrag, urljoin
 
+from scrapy.downloadermiddlewares import redirect
 from scrapy.exceptions import IgnoreRequest
 
 from crawler.crawl.problems import RedirectLoop
@@ -86,3 +92,19 @@ class SourceHeadersMiddleware(_OfTheCrawler):
             if source.proxy:
                 request.meta.setdefault("proxy", source.proxy)
         return None
+
+
+# Scrapy looks for the tag in the first 4,096 characters: at most four bytes each in UTF-8.
+_REFRESH_HEAD = 4 * 4096
+_WIDE = (b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")  # UTF-16 and UTF-32 byte order marks
+
+
+class MetaRefreshMiddleware(redirect.MetaRefreshMiddleware):
+    """Scrapy's meta-refresh redirects, asked only of a page whose first bytes say "refresh" (or
+    that is in UTF-16 or UTF-32, where they would not in ASCII)."""
+
+    def process_response(self, request, response):
+        head = response.body[:_REFRESH_HEAD]
+        if b"refresh" not in head.lower() and not head.startswith(_WIDE):
+            return response
+        return super().process_response(request, response)

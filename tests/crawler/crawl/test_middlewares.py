@@ -1,9 +1,14 @@
-"""A source's own User-Agent and headers reach the site with every request of its crawl, robots.txt included."""
+"""A source's own User-Agent and headers reach the site with every request of its crawl, robots.txt included;
+meta refresh redirects."""
 
 import pytest
+from scrapy import Request
+from scrapy.http import HtmlResponse
+from scrapy.utils.test import get_crawler
 
+from crawler.crawl.middlewares import MetaRefreshMiddleware
 from crawler.settings import USER_AGENT
-from tests.support.sites import PARAGRAPHS
+from tests.support.sites import PARAGRAPHS, article_html
 
 A = "/articles/tram.html"
 
@@ -37,3 +42,36 @@ allow = ['/articles/']
     # The other source keeps the crawl's own User-Agent and sends no extra header.
     assert {(h.get("User-Agent"), h.get("X-Token")) for _, _, h in other.server.requests} == {(USER_AGENT, None)}
     assert "/contact.html" in other.server.paths_requested()
+
+
+# -- meta refresh: Scrapy's redirect, without decoding every page to look for it -----------------
+
+def _after_meta_refresh(body: bytes, headers: dict | None = None):
+    middleware = MetaRefreshMiddleware.from_crawler(get_crawler())
+    request = Request("http://127.0.0.1:8000/articles/old.html")
+    response = HtmlResponse(request.url, body=body, headers=headers or {}, request=request)
+    out = middleware.process_response(request, response)
+    return out.url if isinstance(out, Request) else ("unchanged" if out is response else out)
+
+
+REFRESH = '<html><head><meta http-equiv="Refresh" content="0; url=/articles/new.html"></head><body>Moved</body></html>'
+
+
+@pytest.mark.parametrize("body, headers", [
+    (REFRESH.encode(), None),
+    (REFRESH.encode("utf-16"), None),  # a BOM, and no ASCII "refresh" in its bytes
+    (REFRESH.encode("utf-32"), None),
+    (REFRESH.replace("Moved", "é" * 3000).encode(), {"Content-Type": "text/html; charset=utf-8"}),
+])
+def test_a_meta_refresh_redirects_as_scrapys_does(body, headers):
+    assert _after_meta_refresh(body, headers) == "http://127.0.0.1:8000/articles/new.html"
+
+
+def test_a_page_without_a_meta_refresh_passes_untouched():
+    body = article_html("Tram", PARAGRAPHS).encode()
+    assert b"refresh" not in body.lower()
+    assert _after_meta_refresh(body) == "unchanged"
+    # Scrapy reads only the first 4,096 characters for the tag: one after them is not a redirect.
+    late = ("<html><head><title>x</title></head><body>" + "<p>filler</p>" * 400 +
+            '<meta http-equiv="refresh" content="0; url=/articles/new.html"></body></html>').encode()
+    assert _after_meta_refresh(late) == "unchanged"

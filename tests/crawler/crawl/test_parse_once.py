@@ -1,8 +1,12 @@
-"""Parse once: the crawl process never builds a tree of an article page (``crawler.extract.page``).
+"""Parse once: the crawl process never builds a tree of an article page (``crawler.extract.page``),
+nor decodes one.
 
 The crawl runs in a process where every lxml tree built from markup holding an ``<article>``
 element fails (parsel's selectors, ``lxml.html`` and the link extractor all build theirs through
-``lxml.etree``); its extraction workers are spawned fresh, without the patch. It still stores
+``lxml.etree``), and so does decoding such a body to text (Scrapy's ``TextResponse`` decodes
+through ``html_to_unicode``: for a page that declares no encoding, asking a response its
+``encoding`` decodes the whole body to guess one); its extraction workers are forked from a
+fresh forkserver, without the patch. It still stores
 the same versions, the canonical alias and the soft 404, and follows the links of article pages.
 """
 
@@ -33,6 +37,13 @@ def guarded(real):
 
 for name in ("fromstring", "HTML", "XML"):
     setattr(etree, name, guarded(getattr(etree, name)))
+import scrapy.http.response.text as text_response
+real_decode = text_response.html_to_unicode
+def decode(content_type, body, *args, **kwargs):
+    if b"<article>" in body:
+        raise AssertionError("the crawl process decoded an article page")
+    return real_decode(content_type, body, *args, **kwargs)
+text_response.html_to_unicode = decode
 from scrapy.http import HtmlResponse
 try:
     HtmlResponse("http://x/", body=b"<html><body><article><p>x</p></article></body></html>").xpath("//p")
@@ -55,6 +66,7 @@ def _crawl(ws, *, guarded: bool) -> dict:
                             text=True, timeout=180)
     assert result.returncode == 0, result.stderr
     assert "built a tree of an article page" not in result.stderr
+    assert "decoded an article page" not in result.stderr
     return json.loads(result.stdout)
 
 
@@ -75,7 +87,9 @@ def test_an_article_crawl_needs_no_tree_in_the_crawl_process(site, ws, tmp_path)
     site.article(a0, "First", ["Story one. " + p for p in PARAGRAPHS], links=[a1, gone],
                  canonical=site.url + "/articles/first.html")
     site.article(a1, "Second", ["Story two. " + p for p in PARAGRAPHS], links=[a2, "/files/report.pdf"])
-    site.article(a2, "Third", ["Only linked from the second. " + PARAGRAPHS[0]])
+    # No charset in its header or its markup: the worker reads it as UTF-8; the crawl process never guesses.
+    site.write(a2, "<html><head><title>Third</title></head><body><article><h1>Third</h1>"
+                   f"<p>Only linked from the second. {PARAGRAPHS[0]}</p></article></body></html>")
     site.write(gone, "<html><head><title>Page not found</title></head><body><article><h1>Sorry</h1>"
                      "<p>Nothing here.</p></article></body></html>")
     site.index(a0)
