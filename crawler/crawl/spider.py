@@ -42,7 +42,7 @@ from crawler.crawl.items import CrawlPlan, PageFetched
 from crawler.crawl.listed import feed_entries, sitemap_entries
 from crawler.crawl.problems import failure_reason, is_fetch_failure, soft_404
 from crawler.crawl.walls import block_page
-from crawler.extract.decode import not_html
+from crawler.extract.decode import not_html, page_encoding
 from crawler.sources import Source, load_sources
 from storage.archive.recheck import listed_unchanged
 from storage.urls import normalize_url, origin_of
@@ -296,7 +296,7 @@ class ArticleSpider(scrapy.Spider):
             fetched_at=_now(),
             status=response.status,
             body=response.body if response.status == 200 and error is None and blocked is None else None,
-            encoding=getattr(response, "encoding", None),
+            encoding=declared_encoding(response, content_type),
             content_type=content_type,
             etag=_header(headers, b"ETag"),
             last_modified=_header(headers, b"Last-Modified"),
@@ -337,6 +337,17 @@ def header_list(headers) -> list[tuple[str, str]]:
     (names as Scrapy spells them: it folds them to Title-Case, so ``ETag`` reads ``Etag``)."""
     return [(name.decode("latin-1"), value.decode("latin-1"))
             for name, values in headers.items() for value in values]
+
+
+def declared_encoding(response: Response, content_type: str | None) -> str | None:
+    """The encoding the page declares (a BOM, its header, ``<meta charset>``), read as a WARC
+    import reads it; None when it declares none, and the worker reads UTF-8 or sniffs. Not
+    ``TextResponse.encoding``: for a page that declares none, that decodes the whole body in the
+    reactor's thread to guess one, and keeps the text as long as the response lives. A rendered
+    page's body was encoded by the browser's handler, which says in what."""
+    if "playwright" in response.flags:
+        return getattr(response, "encoding", None)
+    return page_encoding(content_type, response.body)
 
 
 def _header(headers, name: bytes) -> str | None:

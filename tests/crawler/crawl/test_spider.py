@@ -1,10 +1,15 @@
 """What the spider fetches (real crawls of a local site): robots.txt, sitemaps and feeds, links kept
-on the site, tracking parameters, redirects and canonical links as aliases, page limits, due re-checks."""
+on the site, tracking parameters, redirects and canonical links as aliases, page limits, due re-checks;
+the encoding it hands the extraction worker."""
 
+import codecs
 import sqlite3
 
 import pytest
+import scrapy.http.response.text
+from scrapy.http import HtmlResponse
 
+from crawler.crawl.spider import declared_encoding
 from tests.support.sites import PARAGRAPHS
 
 A = "/articles/tram.html"
@@ -204,3 +209,23 @@ def test_due_crawl_skips_pages_not_due_and_pages_listed_unchanged(site, ws):
     everything = ws.crawl()
     assert everything["summary"]["fetched"] == 3
     assert sorted(p for p in site.server.paths_requested() if p.startswith("/articles/")) == sorted(paths)
+
+
+CYRILLIC = "<html><head>{meta}<title>Трамвай</title></head><body><article><p>Городской совет</p></article></body></html>"
+
+
+@pytest.mark.parametrize("body, content_type, expected", [
+    (CYRILLIC.format(meta="").encode("cp1251"), "text/html", None),  # declared nowhere: the worker sniffs
+    (CYRILLIC.format(meta="").encode("cp1251"), "text/html; charset=windows-1251", "cp1251"),
+    (CYRILLIC.format(meta='<meta charset="windows-1251">').encode("cp1251"), "text/html", "cp1251"),
+    (codecs.BOM_UTF8 + CYRILLIC.format(meta="").encode(), "text/html; charset=windows-1251", "utf-8"),
+])
+def test_the_worker_is_given_the_encoding_a_page_declares_and_the_body_is_not_decoded_here(
+        monkeypatch, body, content_type, expected):
+    # Scrapy's response.encoding decodes the whole body to guess one for a page that declares
+    # none, in the reactor's thread: the crawl never asks it.
+    def decoded(*args, **kwargs):
+        raise AssertionError("the crawl process decoded the page")
+    monkeypatch.setattr(scrapy.http.response.text, "html_to_unicode", decoded)
+    response = HtmlResponse("http://127.0.0.1:8000/a.html", body=body, headers={"Content-Type": content_type})
+    assert declared_encoding(response, content_type) == expected
