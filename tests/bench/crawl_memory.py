@@ -63,15 +63,24 @@ def sample(pid: int, done: threading.Event, peaks: dict) -> None:
 
 def _role(pid: int) -> str:
     try:
-        cmd = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace") \
-            + " " + Path(f"/proc/{pid}/comm").read_text()  # the matcher names itself there
-    except OSError:
+        cmd = _cmdline(pid) + " " + Path(f"/proc/{pid}/comm").read_text()  # the matcher names itself there
+        parent = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, ValueError, IndexError):
         return "?"
-    for marker, role in (("resource_tracker", "resource tracker"), ("forkserver", "forkserver"),
-                         ("mw-matcher", "matcher"), ("multiprocessing", "worker")):
+    if "forkserver" in cmd:  # the workers are forked from it, and so carry its command line
+        return "worker" if "forkserver" in _cmdline(parent) else "forkserver"
+    for marker, role in (("resource_tracker", "resource tracker"), ("mw-matcher", "matcher"),
+                         ("multiprocessing", "worker")):
         if marker in cmd:
             return role
     return "crawl"
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return ""
 
 
 def crawl(code: Path, workdir: Path, site: BenchSite, fetch: int) -> dict:
