@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import gc
 import gzip
+import multiprocessing
 import os
+import signal
+from concurrent.futures import ProcessPoolExecutor
 
 from crawler.extract.extractor import extract
 from crawler.extract.pool import Job, extract_in_order, new_pool
@@ -29,6 +32,24 @@ def test_workers_start_with_the_extractor_and_language_model_loaded_in_the_forks
     assert all(model and frozen for model, frozen, _ in holds)
     (parent,) = {ppid for _, _, ppid in holds}
     assert parent != os.getpid()  # the forkserver's children, not this process's forks
+
+
+def sigint_is_ignored() -> bool:
+    return signal.getsignal(signal.SIGINT) == signal.SIG_IGN
+
+
+def test_a_process_forked_from_the_forkserver_ignores_sigint_before_any_initializer_runs():
+    # A Ctrl-C reaches the whole process group: a worker still starting must not die of it.
+    pool = new_pool(1)
+    try:
+        pool.submit(os.getpid).result(timeout=120)  # the forkserver runs, with crawler.extract.preload
+        bare = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("forkserver"))  # no initializer
+        try:
+            assert bare.submit(sigint_is_ignored).result(timeout=120)
+        finally:
+            bare.shutdown()
+    finally:
+        pool.shutdown()
 
 
 def test_a_forked_worker_extracts_what_this_process_extracts():
