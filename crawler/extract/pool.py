@@ -60,10 +60,25 @@ def new_pool(workers: int) -> ProcessPoolExecutor:
     Its workers are forked from the forkserver, not from this process: forking a process that
     runs a reactor, threads or database connections is unsafe, and the forkserver is a fresh
     interpreter that ran only ``crawler.extract.preload``. It starts with the first pool and
-    lives as long as this process."""
+    stops with it (:func:`stop_forkserver`)."""
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["crawler.extract.preload"])
     return ProcessPoolExecutor(workers, mp_context=context, initializer=start_worker)
+
+
+def stop_forkserver() -> None:
+    """Stop this process's forkserver and wait for it, once its pool is shut down.
+
+    Otherwise it outlives the pool until this process ends, and nobody waits for it: the CPU of
+    the workers it forked (and waited for) would then be counted in no process's children, and
+    ``time mirrorwatch crawl`` or a benchmark would report a crawl without its extraction, where
+    a spawned worker's CPU was counted. ``_stop`` is the standard library's own way (its tests
+    use it); a Python without it keeps the server until exit. A pool started later starts a new one."""
+    from multiprocessing import forkserver
+
+    stop = getattr(forkserver._forkserver, "_stop", None)
+    if stop is not None:
+        stop()
 
 
 class SharedPool:
@@ -94,6 +109,7 @@ class SharedPool:
         if self.users == 0 and self.pool is not None:
             self.pool.shutdown(wait=True, cancel_futures=True)
             self.pool = None
+            stop_forkserver()
 
 
 SHARED = SharedPool()
@@ -120,6 +136,7 @@ def extract_in_order(items: Iterable[T], job: Callable[[T], Job | None], *,
             yield _result(*window.popleft())
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+        stop_forkserver()
 
 
 def _result(item: T, future: Future | None) -> Done[T]:
