@@ -57,23 +57,25 @@ def sample(pid: int, done: threading.Event, peaks: dict) -> None:
         peaks["workers"] = max(peaks["workers"], total - own)
         peaks["total"] = max(peaks["total"], total)
         peaks["pss"] = max(peaks["pss"], _pss_mb(pids))
-        for p, size in sizes.items():  # each process's own peak, by its role
-            peaks["each"][p] = max(peaks["each"].get(p, (0.0, ""))[0], size), _role(p)  # the matcher renames itself
+        for p, size in sizes.items():  # each process's own peak, by its role (the matcher renames itself;
+            before, role = peaks["each"].get(p, (0.0, "?"))  # an exiting process's command line is empty)
+            peaks["each"][p] = max(before, size), "crawl" if p == pid else _role(p) or role
 
 
-def _role(pid: int) -> str:
+def _role(pid: int) -> str | None:
+    """What a child of the crawl process is, from its command line and name; None if unknown now."""
     try:
         cmd = _cmdline(pid) + " " + Path(f"/proc/{pid}/comm").read_text()  # the matcher names itself there
         parent = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
     except (OSError, ValueError, IndexError):
-        return "?"
+        return None
     if "forkserver" in cmd:  # the workers are forked from it, and so carry its command line
         return "worker" if "forkserver" in _cmdline(parent) else "forkserver"
     for marker, role in (("resource_tracker", "resource tracker"), ("mw-matcher", "matcher"),
                          ("multiprocessing", "worker")):
         if marker in cmd:
             return role
-    return "crawl"
+    return None
 
 
 def _cmdline(pid: int) -> str:
