@@ -40,26 +40,23 @@ def _tree(pid: int) -> list[int]:
 
 
 def _rss_mb(pids: list[int]) -> float:
-    total = 0
-    for p in pids:
-        try:
-            for line in Path(f"/proc/{p}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
-        except OSError:
-            pass
-    return total / 1024
+    return _proc_mb(pids, "status", "VmRSS:")
 
 
 def _pss_mb(pids: list[int]) -> float:
     """The proportional set size of the processes together: each page they share counted once
     (split among the processes that map it), where the sum of resident sizes counts it in each.
     It is what the processes together take from the machine's memory."""
+    return _proc_mb(pids, "smaps_rollup", "Pss:")
+
+
+def _proc_mb(pids: list[int], name: str, field: str) -> float:
+    """The sum over ``pids`` of a ``/proc/<pid>/<name>`` field given in kB; gone processes count 0."""
     total = 0
     for p in pids:
         try:
-            for line in Path(f"/proc/{p}/smaps_rollup").read_text().splitlines():
-                if line.startswith("Pss:"):
+            for line in Path(f"/proc/{p}/{name}").read_text().splitlines():
+                if line.startswith(field):
                     total += int(line.split()[1])
                     break
         except OSError:
