@@ -29,7 +29,7 @@ from protego import Protego
 from scrapy.downloadermiddlewares.retry import get_retry_request
 from scrapy.utils.httpobj import urlparse_cached
 
-from crawler.crawl.spider import header_list
+from crawler.crawl.responses import header_list
 from crawler.crawl.walls import block_page
 from storage.types import utcnow
 

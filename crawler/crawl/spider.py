@@ -41,8 +41,9 @@ from crawler.crawl.browser import Renderer
 from crawler.crawl.items import CrawlPlan, PageFetched
 from crawler.crawl.listed import feed_entries, sitemap_entries
 from crawler.crawl.problems import failure_reason, is_fetch_failure, soft_404
+from crawler.crawl.responses import declared_encoding, header, header_list
 from crawler.crawl.walls import block_page
-from crawler.extract.decode import not_html, page_encoding
+from crawler.extract.decode import not_html
 from crawler.sources import Source, load_sources
 from storage.archive.recheck import listed_unchanged
 from storage.urls import normalize_url, origin_of
@@ -284,7 +285,7 @@ class ArticleSpider(scrapy.Spider):
             if normalize_url(u) != url
         ]
         headers = response.headers
-        content_type = _header(headers, b"Content-Type")
+        content_type = header(headers, b"Content-Type")
         error = None
         blocked = None
         if response.status == 200:  # a PDF sent as text/html, a challenge page (a soft 404: the worker's)
@@ -298,8 +299,8 @@ class ArticleSpider(scrapy.Spider):
             body=response.body if response.status == 200 and error is None and blocked is None else None,
             encoding=declared_encoding(response, content_type),
             content_type=content_type,
-            etag=_header(headers, b"ETag"),
-            last_modified=_header(headers, b"Last-Modified"),
+            etag=header(headers, b"ETag"),
+            last_modified=header(headers, b"Last-Modified"),
             aliases=aliases,
             error=error,
             listed_modified=response.meta.get("listed_modified"),
@@ -330,29 +331,6 @@ class ArticleSpider(scrapy.Spider):
             blocked=block_page(response.status, header_list(response.headers), response.body)
             if response is not None else None,
         )
-
-
-def header_list(headers) -> list[tuple[str, str]]:
-    """Every response header as (name, value), repeated names kept, in the order received
-    (names as Scrapy spells them: it folds them to Title-Case, so ``ETag`` reads ``Etag``)."""
-    return [(name.decode("latin-1"), value.decode("latin-1"))
-            for name, values in headers.items() for value in values]
-
-
-def declared_encoding(response: Response, content_type: str | None) -> str | None:
-    """The encoding the page declares (a BOM, its header, ``<meta charset>``), read as a WARC
-    import reads it; None when it declares none, and the worker reads UTF-8 or sniffs. Not
-    ``TextResponse.encoding``: for a page that declares none, that decodes the whole body in the
-    reactor's thread to guess one, and keeps the text as long as the response lives. A rendered
-    page's body was encoded by the browser's handler, which says in what."""
-    if "playwright" in response.flags:
-        return getattr(response, "encoding", None)
-    return page_encoding(content_type, response.body)
-
-
-def _header(headers, name: bytes) -> str | None:
-    value = headers.get(name)
-    return value.decode("latin-1") if value else None
 
 
 def _now() -> str:

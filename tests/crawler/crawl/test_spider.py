@@ -9,7 +9,7 @@ import pytest
 import scrapy.http.response.text
 from scrapy.http import HtmlResponse
 
-from crawler.crawl.spider import declared_encoding
+from crawler.crawl.responses import declared_encoding
 from tests.support.sites import PARAGRAPHS
 
 A = "/articles/tram.html"
