@@ -51,6 +51,7 @@ reactor without closing the spider: the run is closed then, as the reactor shuts
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 import time
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
@@ -69,7 +70,7 @@ from crawler.extract.worker import ExtractorUnavailable, parse
 from crawler.crawl.items import PageFetched
 from crawler.crawl.partial import PartialCheck
 from crawler.crawl.walls import WALL_MAX_RATIO, ErrorTemplates, replaces_article
-from storage.archive import Archive, Prior
+from storage.archive import Archive, Prior, Recorded
 from storage.db import SQLITE_BUSY_TIMEOUT_MS
 from storage.dbfaults import describe
 from storage.archive.recheck import RecheckLimits
@@ -95,6 +96,7 @@ class ArchivePipeline:
         self.pool: ProcessPoolExecutor | None = None
         self.partial = PartialCheck.from_settings(crawler.settings)
         self.confirming: set[str] = set()  # URLs re-fetched because their first fetch looked partial
+        self.known: dict = {}  # the source's stored pages by URL (spider.plan.known), from open_spider
         self.templates = ErrorTemplates()  # short texts seen on several pages: the source's error template
         self.database_error: str | None = None
         self.writer: ThreadPoolExecutor | None = None
@@ -133,6 +135,7 @@ class ArchivePipeline:
             self.stats.set_value("mirrorwatch/recheck/not_due", len(known) - len(due) - len(skipped))
         else:
             spider.plan.plan(known)
+        self.known = spider.plan.known  # by URL: a re-fetched body equal to the known one skips a round trip
         if source.render == "browser":
             spider.plan.rendered = self.archive.render_marks(source.name)
         self.archive.start_matching()  # a matcher process matches copies, from what a crash left queued on
@@ -217,6 +220,9 @@ class ArchivePipeline:
             return item
         extracted = None
         if item.status == 200 and item.body is not None:
+            if (recorded := await self._known_body(item)) is not None:
+                self.stats.inc_value("mirrorwatch/extract/skipped_same_body")
+                return self._recorded(item, recorded)
             prior = await self._in_writer(self.archive.prior, item.url, item.body)
             if not prior.same_body:
                 parsed = await self._parse(item)
@@ -230,9 +236,21 @@ class ArchivePipeline:
                     self._confirm_whole(item, extracted, prior.current_chars)
             else:
                 self.stats.inc_value("mirrorwatch/extract/skipped_same_body")  # its links were followed once
-        self.confirming.discard(item.url)
         recorded = await self._in_writer(self.archive.record, _fetch(item), extracted, run_id=self.run_id,
                                          recheck=self.limits)
+        return self._recorded(item, recorded)
+
+    async def _known_body(self, item: PageFetched) -> Recorded | None:
+        """A re-fetched page whose body is the one the crawl knew at its start, recorded in one
+        writer call (the archive checks it against the stored page); None: the general path."""
+        known = self.known.get(item.url)
+        if known is None or known.body_sha256 != hashlib.sha256(item.body).hexdigest():
+            return None
+        return await self._in_writer(self.archive.record_known, _fetch(item), run_id=self.run_id,
+                                     recheck=self.limits)
+
+    def _recorded(self, item: PageFetched, recorded: Recorded) -> PageFetched:
+        self.confirming.discard(item.url)
         item.body = None  # stored as a blob now; do not keep it alive in signals
         self.stats.inc_value(f"mirrorwatch/captures/{recorded.outcome}")
         if recorded.outcome == "new-version":

@@ -29,6 +29,7 @@ import logging
 import time
 import zlib
 from collections.abc import Callable
+from typing import TypeVar
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -54,6 +55,7 @@ log = logging.getLogger(__name__)
 
 GONE_STATUSES = frozenset({404, 410})
 RETRIES = 5
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -123,18 +125,25 @@ class Writer:
         and a transaction that still loses a race (two processes numbering the same
         page's next version) is retried, then sees the other's work.
         """
-        for attempt in range(1, RETRIES + 1):
-            try:
-                recorded = self._record(fetch, extracted, run_id, recheck)
-                break
-            except (IntegrityError, OperationalError) as exc:
-                if attempt == RETRIES or (isinstance(exc, OperationalError) and not _transient(exc)):
-                    raise
-                log.info("%s: lost a race with another writer (%s), retrying", fetch.url, type(exc.orig).__name__)
-                time.sleep(0.05 * attempt)
+        recorded = _retried(fetch, lambda: self._record(fetch, extracted, run_id, recheck))
         if recorded.outcome == "new-version":  # stored and committed: matching is a step of its own
             self.matched()
         return recorded
+
+    def record_known(self, fetch: Fetch, *, run_id: int | None = None,
+                     recheck: RecheckLimits = RecheckLimits()) -> Recorded | None:
+        """Record a 304 of a stored page, or a 200 with its stored body, in one transaction of four
+        Core statements; None, with nothing written, for any other fetch (``record`` it then). A
+        re-check asks this first of a page whose body hash is the one it knew at its start: one
+        round trip instead of ``prior`` and then ``record``."""
+        if fetch.aliases:
+            return None
+
+        def write() -> Recorded | None:
+            with self.session.begin() as s:
+                return self._known_body(s, fetch, run_id, recheck)
+
+        return _retried(fetch, write)
 
     def matched(self) -> None:
         """After a write that queued a version: match it now, unless a matcher process does."""
@@ -306,6 +315,19 @@ def _transient(exc: OperationalError) -> bool:
     the transaction (the pool reconnects, pre-pinging): worth another try."""
     code = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
     return code in ("40P01", "40001") or "database is locked" in str(exc.orig) or exc.connection_invalidated
+
+
+def _retried(fetch: Fetch, write: Callable[[], T]) -> T:
+    """``write()``, once more after a transaction that lost a race with another writer."""
+    for attempt in range(1, RETRIES + 1):
+        try:
+            return write()
+        except (IntegrityError, OperationalError) as exc:
+            if attempt == RETRIES or (isinstance(exc, OperationalError) and not _transient(exc)):
+                raise
+            log.info("%s: lost a race with another writer (%s), retrying", fetch.url, type(exc.orig).__name__)
+            time.sleep(0.05 * attempt)
+    raise AssertionError("unreachable")
 
 
 def _sha256(body: bytes) -> str:

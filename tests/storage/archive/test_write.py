@@ -54,6 +54,23 @@ def test_prior_tells_the_crawl_what_it_needs_before_extracting(archive):
     assert archive.prior(URL + "-empty", b"<html>empty</html>") == Prior(same_body=False, current_chars=None)
 
 
+def test_record_known_writes_only_a_stored_body_or_a_304_and_nothing_else(archive):
+    # What a re-check asks first of a page whose body hash it knew at its start.
+    archive.record(fetch(b"<html>v1</html>"), extracted(V1))
+    archive.record(fetch(b"<html>empty</html>", url=URL + "-empty"), extracted([]))  # a body, no version
+    captures = len(rows(archive, Capture))
+    assert archive.record_known(fetch(b"<html>v2</html>", minutes=5)) is None  # another body: extract it
+    assert archive.record_known(fetch(b"<html>v1</html>", url=URL + "-new", minutes=5)) is None  # not stored
+    assert archive.record_known(fetch(b"<html>empty</html>", url=URL + "-empty", minutes=5)) is None  # no version
+    assert archive.record_known(fetch(b"<html>v1</html>", minutes=5, aliases=((URL + "-a", "redirect"),))) is None
+    assert len(rows(archive, Capture)) == captures  # nothing written by any of them
+    same = archive.record_known(fetch(b"<html>v1</html>", minutes=10))
+    not_modified = archive.record_known(fetch(None, status=304, minutes=20))
+    assert [(r.outcome, r.version_number) for r in (same, not_modified)] == [("unchanged", 1), ("not-modified", 1)]
+    assert [c.outcome for c in rows(archive, Capture)][-2:] == ["unchanged", "not-modified"]
+    assert [v.number for v in archive.versions(URL)] == [1]
+
+
 def test_new_body_without_extraction_is_refused(archive):
     archive.record(fetch(b"<html>v1</html>"), extracted(V1))
     with pytest.raises(StorageError, match="needs an extraction"):
