@@ -12,8 +12,9 @@ them as aliases. Nothing else is set on the spider from outside.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
-from storage.types import KnownPage
+from storage.types import Fetch, KnownPage
 
 
 @dataclass
@@ -50,3 +51,22 @@ class PageFetched:
     rendered: bool = False  # the body is the document Chromium rendered (crawler.crawl.browser)
     raw_unchanged: bool = False  # a rendered source's raw HTML is the one last rendered: not modified
     follow_depth: int | None = None  # the links the worker reads on it are followed, at this depth
+
+    def to_fetch(self) -> Fetch:
+        """This fetch as the archive records it (``storage.types.Fetch``)."""
+        return Fetch(
+            source=self.source,
+            url=self.url,
+            fetched_at=datetime.fromisoformat(self.fetched_at),
+            status=self.status,
+            body=self.body,
+            content_type=self.content_type,
+            etag=self.etag,
+            last_modified=self.last_modified,
+            aliases=tuple(self.aliases),
+            error=self.error,
+            listed_modified=self.listed_modified,
+            headers=tuple((str(k), str(v)) for k, v in self.headers),
+            blocked=self.blocked,
+            raw_unchanged=self.raw_unchanged,
+        )

@@ -56,7 +56,6 @@ import logging
 import time
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from datetime import datetime
 
 from scrapy import signals
 from scrapy.exceptions import DropItem
@@ -74,7 +73,7 @@ from storage.archive import Archive, Prior, Recorded
 from storage.db import SQLITE_BUSY_TIMEOUT_MS
 from storage.dbfaults import describe
 from storage.archive.recheck import RecheckLimits
-from storage.types import Fetch, utcnow
+from storage.types import utcnow
 from storage.urls import normalize_url, origin_of
 
 RECHECK_MODES = ("all", "due")
@@ -236,7 +235,7 @@ class ArchivePipeline:
                     self._confirm_whole(item, extracted, prior.current_chars)
             else:
                 self.stats.inc_value("mirrorwatch/extract/skipped_same_body")  # its links were followed once
-        recorded = await self._in_writer(self.archive.record, _fetch(item), extracted, run_id=self.run_id,
+        recorded = await self._in_writer(self.archive.record, item.to_fetch(), extracted, run_id=self.run_id,
                                          recheck=self.limits)
         return self._recorded(item, recorded)
 
@@ -246,7 +245,7 @@ class ArchivePipeline:
         known = self.known.get(item.url)
         if known is None or known.body_sha256 != hashlib.sha256(item.body).hexdigest():
             return None
-        return await self._in_writer(self.archive.record_known, _fetch(item), run_id=self.run_id,
+        return await self._in_writer(self.archive.record_known, item.to_fetch(), run_id=self.run_id,
                                      recheck=self.limits)
 
     def _recorded(self, item: PageFetched, recorded: Recorded) -> PageFetched:
@@ -333,22 +332,3 @@ class ArchivePipeline:
 def _log_beat_failure(future) -> None:
     if (exc := future.exception()) is not None:  # the next write will say it, if the database is gone
         log.warning("could not write the crawl's heartbeat: %s", exc)
-
-
-def _fetch(item: PageFetched) -> Fetch:
-    return Fetch(
-        source=item.source,
-        url=item.url,
-        fetched_at=datetime.fromisoformat(item.fetched_at),
-        status=item.status,
-        body=item.body,
-        content_type=item.content_type,
-        etag=item.etag,
-        last_modified=item.last_modified,
-        aliases=tuple(item.aliases),
-        error=item.error,
-        listed_modified=item.listed_modified,
-        headers=tuple((str(k), str(v)) for k, v in item.headers),
-        blocked=item.blocked,
-        raw_unchanged=item.raw_unchanged,
-    )
