@@ -243,10 +243,10 @@ class ArchivePipeline:
         """A re-fetched page whose body is the one the crawl knew at its start, recorded in one
         writer call (the archive checks it against the stored page); None: the general path."""
         known = self.known.get(item.url)
-        if known is None or known.body_sha256 != hashlib.sha256(item.body).hexdigest():
+        if known is None or known.body_sha256 != (digest := hashlib.sha256(item.body).hexdigest()):
             return None
-        return await self._in_writer(self.archive.record_known, item.to_fetch(), run_id=self.run_id,
-                                     recheck=self.limits)
+        return await self._in_writer(self.archive.record_known, item.to_fetch(), body_sha256=digest,
+                                     run_id=self.run_id, recheck=self.limits)
 
     def _recorded(self, item: PageFetched, recorded: Recorded) -> PageFetched:
         self.confirming.discard(item.url)

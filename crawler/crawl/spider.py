@@ -285,12 +285,13 @@ class ArticleSpider(scrapy.Spider):
             if normalize_url(u) != url
         ]
         headers = response.headers
+        listed = header_list(headers)
         content_type = header(headers, b"Content-Type")
         error = None
         blocked = None
         if response.status == 200:  # a PDF sent as text/html, a challenge page (a soft 404: the worker's)
             error = not_html(content_type, response.body) or (soft_404(response) if self.renderer else None)
-            blocked = None if error else block_page(200, header_list(headers), response.body)
+            blocked = None if error else block_page(200, listed, response.body)
         return PageFetched(
             source=self.source.name,
             url=url,
@@ -304,7 +305,7 @@ class ArticleSpider(scrapy.Spider):
             aliases=aliases,
             error=error,
             listed_modified=response.meta.get("listed_modified"),
-            headers=header_list(headers),
+            headers=listed,
             blocked=blocked,
             # With a sitemap or feed listing the articles, an article's navigation links cost requests.
             follow_depth=self._links_depth(response) if self.source.follows_article_links else None,

@@ -111,9 +111,9 @@ class Archive:
                recheck: RecheckLimits = RecheckLimits()) -> Recorded:
         return self.writer.record(fetch, extracted, run_id=run_id, recheck=recheck)
 
-    def record_known(self, fetch: Fetch, *, run_id: int | None = None,
+    def record_known(self, fetch: Fetch, *, body_sha256: str | None = None, run_id: int | None = None,
                      recheck: RecheckLimits = RecheckLimits()) -> Recorded | None:
-        return self.writer.record_known(fetch, run_id=run_id, recheck=recheck)
+        return self.writer.record_known(fetch, body_sha256=body_sha256, run_id=run_id, recheck=recheck)
 
     def add_redirects(self, redirects: dict[str, str]) -> int:
         return self.writer.add_redirects(redirects)

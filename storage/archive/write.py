@@ -130,18 +130,17 @@ class Writer:
             self.matched()
         return recorded
 
-    def record_known(self, fetch: Fetch, *, run_id: int | None = None,
+    def record_known(self, fetch: Fetch, *, body_sha256: str | None = None, run_id: int | None = None,
                      recheck: RecheckLimits = RecheckLimits()) -> Recorded | None:
         """Record a 304 of a stored page, or a 200 with its stored body, in one transaction of four
         Core statements; None, with nothing written, for any other fetch (``record`` it then). A
         re-check asks this first of a page whose body hash is the one it knew at its start: one
-        round trip instead of ``prior`` and then ``record``."""
-        if fetch.aliases:
-            return None
+        round trip instead of ``prior`` and then ``record``. ``body_sha256``: the body's hash,
+        when the caller has computed it."""
 
         def write() -> Recorded | None:
             with self.session.begin() as s:
-                return self._known_body(s, fetch, run_id, recheck)
+                return self._known_body(s, fetch, run_id, recheck, body_sha256=body_sha256)
 
         return _retried(fetch, write)
 
@@ -155,7 +154,7 @@ class Writer:
     def _record(self, fetch: Fetch, extracted: Extracted | None, run_id: int | None,
                 recheck: RecheckLimits) -> Recorded:
         with self.session.begin() as s:
-            if not fetch.aliases and (recorded := self._known_body(s, fetch, run_id, recheck)):
+            if recorded := self._known_body(s, fetch, run_id, recheck):
                 return recorded
             page = self._page_for(s, fetch)
             capture = Capture(**_capture_row(page.id, fetch, run_id, outcome="error"))
@@ -169,13 +168,14 @@ class Writer:
                                          changed=result.outcome == "new-version" and (result.version_number or 0) > 1)
             return result
 
-    def _known_body(self, s: Session, fetch: Fetch, run_id: int | None, recheck: RecheckLimits) -> Recorded | None:
+    def _known_body(self, s: Session, fetch: Fetch, run_id: int | None, recheck: RecheckLimits, *,
+                    body_sha256: str | None = None) -> Recorded | None:
         """A 304 of a stored page, or a 200 with the body stored last: the writes a monitor makes
         most, in four Core statements (what the general path below does for them, at a third of
-        its cost). None for anything else, and for a page not stored yet or without a version:
-        the general path decides those."""
+        its cost). None for anything else, and for a page not stored yet or without a version, or
+        a fetch with aliases: the general path decides those."""
         not_modified = fetch.status == 304 or fetch.raw_unchanged
-        if not not_modified and (fetch.status != 200 or fetch.body is None or fetch.blocked):
+        if fetch.aliases or (not not_modified and (fetch.status != 200 or fetch.body is None or fetch.blocked)):
             return None
         page = rows.page_row(s, normalize_url(fetch.url))
         if page is None:
@@ -185,7 +185,7 @@ class Writer:
                    "next_due_at": _next_due(fetch, current.published if current else None, page.first_seen_at, recheck)}
         if not_modified:
             row = _capture_row(page.id, fetch, run_id, outcome="not-modified", version_id=current.id if current else None)
-        elif current is not None and page.body_sha256 == _sha256(fetch.body):
+        elif current is not None and page.body_sha256 == (body_sha256 or _sha256(fetch.body)):
             row = _capture_row(page.id, fetch, run_id, outcome="unchanged", version_id=current.id,
                                body_sha256=page.body_sha256)
             changes |= {"gone_at": None, "etag": fetch.etag, "last_modified": fetch.last_modified}
