@@ -36,7 +36,7 @@ from crawler.sources import Source
 
 RENDERED = "X-Mirrorwatch-Rendered"  # on a rendered capture's stored headers: "chromium"
 RAW_SHA256 = "X-Mirrorwatch-Raw-Sha256"  # the SHA-256 of the raw HTML the rendering started from
-HANDLER = "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler"
+HANDLER = "crawler.crawl.render_handler.RenderHandler"  # scrapy-playwright's, stopping with the crawl
 log = logging.getLogger(__name__)
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]

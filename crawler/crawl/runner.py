@@ -5,7 +5,10 @@ once per process; the scheduler runs each crawl as a subprocess.
 
 Stopping is Scrapy's: the first SIGINT or SIGTERM closes the spiders gracefully (runs end
 ``interrupted``), a second stops at once (the pipeline closes its run as the reactor stops);
-``on_stop`` is told of each, so the command can say so.
+``on_stop`` is told of each, so the command can say so. A graceful stop finishes the downloads
+under way but not the requests waiting in the downloader for their slot's delay
+(:func:`drop_waiting`): up to ``CONCURRENT_REQUESTS`` of them wait there, one per delay, which
+on a slow or polite site kept Ctrl-C waiting for minutes. Their pages are fetched by the next crawl.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from typing import Any
 from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
 
+from crawler.crawl import signals
 from crawler.crawl.browser import browser_settings
 from crawler.crawl.watch import CrawlProgress, Watch
 from crawler.sources import Source
@@ -72,8 +76,20 @@ class _Process(CrawlerProcess):
         self.on_stop = on_stop
 
     def _signal_shutdown(self, signum: int, frame: Any) -> None:
-        super()._signal_shutdown(signum, frame)
+        from twisted.internet import reactor
+
+        super()._signal_shutdown(signum, frame)  # the stop starts in the reactor: the crawlers stop crawling
+        reactor.callFromThread(self._stopping)  # ... and then their waiting requests and renders end
         self._tell(False)
+
+    def _stopping(self) -> None:
+        for crawler in self.crawlers:
+            if crawler.engine is None:
+                continue
+            if dropped := drop_waiting(crawler.engine.downloader):
+                crawler.stats.inc_value("mirrorwatch/stop/dropped_waiting", dropped)
+                log.info("stopping: %d requests not sent yet are left for the next crawl", dropped)
+            crawler.signals.send_catch_log(signal=signals.stopping)
 
     def _signal_kill(self, signum: int, frame: Any) -> None:
         super()._signal_kill(signum, frame)
@@ -84,6 +100,21 @@ class _Process(CrawlerProcess):
             from twisted.internet import reactor
 
             reactor.callFromThread(self.on_stop, forced)  # not in the signal handler: it may interrupt a write
+
+
+def drop_waiting(downloader) -> int:
+    """Fail the requests queued in the downloader's slots, not sent yet, as ignored: the spider's
+    errbacks store nothing for them (an ``IgnoreRequest`` is no failed fetch, and a render failing
+    while the crawl stops is cut short). Returns how many there were."""
+    from scrapy.exceptions import IgnoreRequest
+
+    dropped = 0
+    for slot in list(downloader.slots.values()):
+        while slot.queue:
+            request, waiting = slot.queue.popleft()
+            waiting.errback(IgnoreRequest(f"the crawl is stopping: {request.url} is left for the next crawl"))
+            dropped += 1
+    return dropped
 
 
 def run_crawl(sources: list[Source], settings: Settings,

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import signal
 import sqlite3
+import threading
 import time
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from tests.support.spa import need_chromium, spa_article
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 ARTICLES = 12
 JSON_DELAY = 1.5  # seconds the site takes per data request: renders are under way when Ctrl-C comes
-STOP_WITHIN = 30  # seconds from Ctrl-C to the crawl's exit
+STOP_WITHIN = 15  # seconds from Ctrl-C to the crawl's exit (about 1 s on a quiet machine)
 
 
 def descendants(pid: int) -> set[int]:
@@ -82,6 +83,10 @@ def test_ctrl_c_stops_a_rendered_crawl_promptly_without_chromium_left_or_partial
     assert proc.returncode == 1
     assert "stopping… (Ctrl-C again to force)" in stderr
     assert "Traceback" not in stderr and "KeyboardInterrupt" not in stderr
+    log = (ws.dir / "mirrorwatch-crawl.log").read_text()
+    assert "Traceback" not in log  # the browser's pages failing as it goes are no errors to report
+    assert log.count("Launching browser chromium") == 1  # none relaunched for the renders the stop cut short
+    assert "requests not sent yet are left for the next crawl" in log
     deadline = time.monotonic() + 5
     while (left := {pid for pid in browsers if alive(pid)}) and time.monotonic() < deadline:
         time.sleep(0.1)
@@ -99,3 +104,38 @@ def test_ctrl_c_stops_a_rendered_crawl_promptly_without_chromium_left_or_partial
     for url, text in stored:
         n = int(url.rsplit("/a", 1)[1].removesuffix(".html"))
         assert text == "\n".join([f"Article {n}", *(f"Report {n}: " + p for p in PARAGRAPHS)])
+
+
+def test_a_stop_sent_to_the_crawl_alone_ends_the_renders_in_flight_instead_of_waiting_for_them(make_site, ws):
+    """As the scheduler stops a crawl (SIGTERM to it, chromium untouched): renders whose data never
+    comes would hold the graceful stop until ``render_timeout``; they are cancelled and store nothing."""
+    need_chromium()
+    site = make_site("spa")
+    for n in range(4):
+        spa_article(site, f"a{n}", f"Article {n}", [f"Report {n}: " + p for p in PARAGRAPHS])
+    site.index(*(f"/articles/a{n}.html" for n in range(4)))
+    handler, asked = site.server.httpd.RequestHandlerClass, threading.Event()
+
+    class Stuck(handler):
+        def do_GET(self, head: bool = False) -> None:
+            if self.path.startswith("/api/"):
+                asked.set()
+                time.sleep(45)
+            super().do_GET(head)
+
+    site.server.httpd.RequestHandlerClass = Stuck
+    ws.source(site, render="browser", wait_for="article h1", render_timeout=40, render_concurrency=2)
+    proc = start_crawl(ws)
+    deadline = time.monotonic() + 90
+    while not asked.wait(0.1):  # a page is rendering, waiting for its data
+        assert proc.poll() is None and time.monotonic() < deadline, "no render started"
+    os.kill(proc.pid, signal.SIGTERM)
+    stopped = time.monotonic()
+    _, stderr = proc.communicate(timeout=60)
+    took = time.monotonic() - stopped
+    assert took < 20, f"{took:.1f} s to stop: the stop waited for the renders"  # they had 40 s to go
+    assert proc.returncode == 1 and "Traceback" not in stderr
+    run = the_run(ws)
+    assert (run["status"], run["reason"]) == ("interrupted", "shutdown")
+    assert run["stored"] == {} and run["errors"] == []  # a render cut short is no capture, no error
+    assert run["stats"]["mirrorwatch/render/cut_short"] >= 1

@@ -95,6 +95,34 @@ def test_a_first_ctrl_c_stops_gracefully_and_the_workers_ignore_it(slow_site, ws
     assert (row["status"], row["fetched"]) == ("interrupted", sum(run["stored"].values()))
 
 
+def test_a_ctrl_c_sends_no_more_requests_and_leaves_the_waiting_pages_to_the_next_crawl(site, ws):
+    # A polite source: one request per 3 s. The downloader holds a dozen requests waiting for it.
+    site.index(*(f"/articles/a{n}.html" for n in range(ARTICLES)))
+    for n in range(ARTICLES):
+        site.article(f"/articles/a{n}.html", f"Article {n}", [f"Report {n}: " + p for p in PARAGRAPHS])
+    ws.source(site, download_delay=3)
+    proc = start_crawl(ws)
+    wait_for_captures(ws, 1, proc)
+    asked = articles_asked(site)
+    os.killpg(proc.pid, signal.SIGINT)
+    _, stderr = proc.communicate(timeout=60)  # without the drop, the stop waited 3 s per waiting request
+    assert proc.returncode == 1 and "Traceback" not in stderr
+    assert len(articles_asked(site)) <= len(asked) + 1  # one may have been on its way as the signal came
+    run = the_run(ws)
+    assert (run["status"], run["reason"]) == ("interrupted", "shutdown")
+    assert run["stats"]["mirrorwatch/stop/dropped_waiting"] >= 5
+    assert run["errors"] == [] and counted(run["stats"]) == run["stored"]
+    assert set(run["stored"]) == {"new-version"}  # the requests dropped are no error captures
+
+    ws.source(site)  # the next crawl, without the delay, fetches what the stop left
+    ws.run("crawl")
+    assert query(ws, "select count(*) from version") == [(ARTICLES,)]
+
+
+def articles_asked(site) -> list[str]:
+    return [path for path in site.server.paths_requested() if path.startswith("/articles/a")]
+
+
 @pytest.mark.slow
 def test_a_second_ctrl_c_forces_the_stop_and_keeps_the_run_interrupted_with_its_counts(slow_site, ws):
     ws.source(slow_site)
