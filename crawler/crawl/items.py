@@ -11,6 +11,7 @@ them as aliases. Nothing else is set on the spider from outside.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -30,6 +31,14 @@ class CrawlPlan:
         """Set the known pages and those to re-check (all of them unless told)."""
         self.known = {page.url: page for page in known}
         self.recheck = set(self.known) if recheck is None else {page.url for page in recheck}
+
+    def known_body(self, url: str, body: bytes) -> str | None:
+        """The body's SHA-256 when it is the one stored for the known page ``url`` (else None)."""
+        known = self.known.get(url)
+        if known is None or not known.body_sha256:
+            return None
+        digest = hashlib.sha256(body).hexdigest()
+        return digest if digest == known.body_sha256 else None
 
 
 @dataclass
@@ -51,6 +60,7 @@ class PageFetched:
     rendered: bool = False  # the body is the document Chromium rendered (crawler.crawl.browser)
     raw_unchanged: bool = False  # a rendered source's raw HTML is the one last rendered: not modified
     follow_depth: int | None = None  # the links the worker reads on it are followed, at this depth
+    known_sha256: str | None = None  # the body's SHA-256, set when it is the body the crawl knew (spider._fetched)
 
     def to_fetch(self) -> Fetch:
         """This fetch as the archive records it (``storage.types.Fetch``)."""

@@ -51,7 +51,6 @@ reactor without closing the spider: the run is closed then, as the reactor shuts
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import logging
 import time
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
@@ -95,7 +94,6 @@ class ArchivePipeline:
         self.pool: ProcessPoolExecutor | None = None
         self.partial = PartialCheck.from_settings(crawler.settings)
         self.confirming: set[str] = set()  # URLs re-fetched because their first fetch looked partial
-        self.known: dict = {}  # the source's stored pages by URL (spider.plan.known), from open_spider
         self.templates = ErrorTemplates()  # short texts seen on several pages: the source's error template
         self.database_error: str | None = None
         self.writer: ThreadPoolExecutor | None = None
@@ -134,7 +132,6 @@ class ArchivePipeline:
             self.stats.set_value("mirrorwatch/recheck/not_due", len(known) - len(due) - len(skipped))
         else:
             spider.plan.plan(known)
-        self.known = spider.plan.known  # by URL: a re-fetched body equal to the known one skips a round trip
         if source.render == "browser":
             spider.plan.rendered = self.archive.render_marks(source.name)
         self.archive.start_matching()  # a matcher process matches copies, from what a crash left queued on
@@ -242,8 +239,7 @@ class ArchivePipeline:
     async def _known_body(self, item: PageFetched) -> Recorded | None:
         """A re-fetched page whose body is the one the crawl knew at its start, recorded in one
         writer call (the archive checks it against the stored page); None: the general path."""
-        known = self.known.get(item.url)
-        if known is None or known.body_sha256 != (digest := hashlib.sha256(item.body).hexdigest()):
+        if (digest := item.known_sha256) is None:  # the spider found it is not the known body
             return None
         return await self._in_writer(self.archive.record_known, item.to_fetch(), body_sha256=digest,
                                      run_id=self.run_id, recheck=self.limits)

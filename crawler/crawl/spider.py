@@ -287,11 +287,16 @@ class ArticleSpider(scrapy.Spider):
         headers = response.headers
         listed = header_list(headers)
         content_type = header(headers, b"Content-Type")
-        error = None
-        blocked = None
+        error = blocked = known = None
         if response.status == 200:  # a PDF sent as text/html, a challenge page (a soft 404: the worker's)
             error = not_html(content_type, response.body) or (soft_404(response) if self.renderer else None)
-            blocked = None if error else block_page(200, listed, response.body)
+            # The body an accepted capture stored last is no wall (its markers are searched in 64 KB
+            # of every other page), unless a header says so now.
+            known = None if error else self.plan.known_body(url, response.body)
+            if known and not header(headers, b"cf-mitigated"):
+                self.crawler.stats.inc_value("mirrorwatch/fetch/known_body")
+            else:
+                blocked = None if error else block_page(200, listed, response.body)
         return PageFetched(
             source=self.source.name,
             url=url,
@@ -309,6 +314,7 @@ class ArticleSpider(scrapy.Spider):
             blocked=blocked,
             # With a sitemap or feed listing the articles, an article's navigation links cost requests.
             follow_depth=self._links_depth(response) if self.source.follows_article_links else None,
+            known_sha256=known,
         )
 
     def on_error(self, failure) -> Iterator[PageFetched]:

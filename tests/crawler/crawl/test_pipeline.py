@@ -40,6 +40,7 @@ def test_unchanged_recrawl_without_validators_skips_extraction(make_site, ws):
     assert again["summary"]["unchanged"] == 1 and again["summary"]["new_version"] == 0
     assert "mirrorwatch/extract/calls" not in again["stats"]
     assert again["stats"]["mirrorwatch/extract/skipped_same_body"] == 1
+    assert again["stats"]["mirrorwatch/fetch/known_body"] == 1  # its wall check skipped too: the body was accepted
     assert len(ws.json("history", site.url + A)["versions"]) == 1
 
 
