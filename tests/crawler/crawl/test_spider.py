@@ -229,3 +229,22 @@ def test_the_worker_is_given_the_encoding_a_page_declares_and_the_body_is_not_de
     monkeypatch.setattr(scrapy.http.response.text, "html_to_unicode", decoded)
     response = HtmlResponse("http://127.0.0.1:8000/a.html", body=body, headers={"Content-Type": content_type})
     assert declared_encoding(response, content_type) == expected
+
+
+def test_no_callback_of_the_spider_is_a_generator_returning_a_value():
+    """Scrapy's own check of this is off (``WARN_ON_GENERATOR_RETURN_VALUE``: it parsed the
+    callbacks' source again and again); a generator callback's returned value would be lost, so
+    the check is made here, once."""
+    import inspect
+
+    from scrapy.utils.misc import is_generator_with_return_value
+
+    from crawler.crawl.render_data import DataCheck
+    from crawler.crawl.spider import ArticleSpider
+    from crawler.crawl.runner import crawl_settings
+
+    assert crawl_settings(db="sqlite://", sources_path="sources.toml").getbool("WARN_ON_GENERATOR_RETURN_VALUE") is False
+    methods = [m for cls in (ArticleSpider, DataCheck) for _, m in inspect.getmembers(cls, inspect.isfunction)]
+    generators = [m for m in methods if inspect.isgeneratorfunction(m) or inspect.isasyncgenfunction(m)]
+    assert len(generators) >= 8  # parse_page, on_error, on_render_error, ... : the callbacks are among them
+    assert [m.__qualname__ for m in generators if is_generator_with_return_value(m)] == []
