@@ -15,7 +15,10 @@ others only take requests from the queue. A worker leaves when the queue is empt
 no other worker is busy, for two idle checks in a row (Scrapy checks every 5 s); the
 last one out deletes the run's keys. A crashed worker's busy mark counts for
 ``MIRRORWATCH_REDIS_STALE_SECONDS`` (300), and an abandoned run's ``current`` key
-expires after ``MIRRORWATCH_REDIS_RUN_TTL`` seconds (300) without a busy worker.
+expires after ``MIRRORWATCH_REDIS_RUN_TTL`` seconds (300) without a busy worker. A worker
+stopped gracefully (Ctrl-C, SIGTERM) puts the requests it had taken and not sent back on the
+run's queue (:func:`hand_back`), and a run whose queue is not empty is not cleaned up: the
+other workers, or the next one to join within the TTL, fetch those pages.
 
 Settings: ``MIRRORWATCH_REDIS_URL``; ``MIRRORWATCH_FRONTIER_SOURCE``, ``_RUN`` and ``_SEED``
 (set per crawl by :func:`configure`); ``MIRRORWATCH_REDIS_RUN_TTL``,
@@ -123,6 +126,15 @@ def configure(settings: Settings, run: FrontierRun) -> Settings:
     extensions["crawler.crawl.frontier.FrontierWorker"] = 500
     settings.set("EXTENSIONS", extensions, priority=PER_CRAWL)
     return settings
+
+
+def hand_back(crawler):
+    """How a worker stopping gracefully puts back on its run's queue a request it took and will
+    not send (``crawler.crawl.runner.drop_waiting``), so the run's other workers, or the next
+    worker to join it, fetch the page. None for a crawl without a shared frontier."""
+    if not crawler.settings.get("MIRRORWATCH_FRONTIER_RUN") or crawler.engine.scheduler is None:
+        return None
+    return crawler.engine.scheduler.queue.push  # scrapy-redis's queue: no "seen" check, it was seen
 
 
 class FrontierWorker:

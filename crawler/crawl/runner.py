@@ -86,9 +86,15 @@ class _Process(CrawlerProcess):
         for crawler in self.crawlers:
             if crawler.engine is None:
                 continue
-            if dropped := drop_waiting(crawler.engine.downloader):
+            hand_back = None
+            if crawler.settings.get("MIRRORWATCH_REDIS_URL"):
+                from crawler.crawl.frontier import hand_back  # redis: loaded for a shared frontier only
+
+                hand_back = hand_back(crawler)
+            if dropped := drop_waiting(crawler.engine.downloader, hand_back):
                 crawler.stats.inc_value("mirrorwatch/stop/dropped_waiting", dropped)
-                log.info("stopping: %d requests not sent yet are left for the next crawl", dropped)
+                log.info("stopping: %d requests not sent yet are %s", dropped,
+                         "handed back to the run's queue" if hand_back else "left for the next crawl")
             crawler.signals.send_catch_log(signal=signals.stopping)
 
     def _signal_kill(self, signum: int, frame: Any) -> None:
@@ -102,17 +108,20 @@ class _Process(CrawlerProcess):
             reactor.callFromThread(self.on_stop, forced)  # not in the signal handler: it may interrupt a write
 
 
-def drop_waiting(downloader) -> int:
+def drop_waiting(downloader, hand_back: Callable[[Any], None] | None = None) -> int:
     """Fail the requests queued in the downloader's slots, not sent yet, as ignored: the spider's
     errbacks store nothing for them (an ``IgnoreRequest`` is no failed fetch, and a render failing
-    while the crawl stops is cut short). Returns how many there were."""
+    while the crawl stops is cut short). On a shared frontier each goes back to the run's queue
+    first (``hand_back``: ``crawler.crawl.frontier.hand_back``). Returns how many there were."""
     from scrapy.exceptions import IgnoreRequest
 
     dropped = 0
     for slot in list(downloader.slots.values()):
         while slot.queue:
             request, waiting = slot.queue.popleft()
-            waiting.errback(IgnoreRequest(f"the crawl is stopping: {request.url} is left for the next crawl"))
+            if hand_back is not None:
+                hand_back(request)
+            waiting.errback(IgnoreRequest(f"the crawl is stopping: {request.url} is not sent"))
             dropped += 1
     return dropped
 

@@ -118,3 +118,51 @@ def test_unreachable_redis_is_one_line(site, ws):
     assert result.returncode == 1
     assert result.stderr.startswith("Error: cannot use Redis at redis://127.0.0.1:1/0")
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.slow
+@pytest.mark.redis
+def test_a_worker_stopped_by_ctrl_c_hands_its_waiting_requests_back_to_the_run(site, ws, redis_url, source_name):
+    import pickle
+    import signal
+
+    import redis
+
+    from tests.crawler.crawl.test_stopping import query, wait_for_captures
+
+    paths = [f"/articles/{n}.html" for n in range(24)]
+    site.index(*paths)
+    for n, path in enumerate(paths):
+        site.article(path, f"Article {n}", [f"Article {n} opens with its own sentence number {n}.", *PARAGRAPHS])
+    ws.source(site, name=source_name, download_delay=3)  # a dozen requests wait in the downloader
+    ws.cli("db", "upgrade")
+    run = ["crawl", source_name, "--redis", redis_url, "--run", "r1", "--format", "json"]
+    env = {**os.environ, "MIRRORWATCH_EXTRACT_WORKERS": "1"}
+    for key in ("MIRRORWATCH_DB", "MIRRORWATCH_SOURCES", "MIRRORWATCH_REDIS"):
+        env.pop(key, None)
+    worker = subprocess.Popen([sys.executable, "-m", "crawler", *run], cwd=ws.dir, env=env, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        wait_for_captures(ws, 1, worker)
+        os.killpg(worker.pid, signal.SIGINT)
+        out, err = worker.communicate(timeout=60)
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+    assert worker.returncode == 1, err[-3000:]
+    stats = json.loads(out)["stats"][source_name]
+    handed = stats["mirrorwatch/stop/dropped_waiting"]
+    assert handed >= 5
+    key = f"mirrorwatch:{source_name}:r1:requests"
+    queued = [pickle.loads(v)["url"] for v in redis.Redis.from_url(redis_url).zrange(key, 0, -1)]
+    assert len(queued) >= handed  # back on the run's queue (with what no worker had taken yet)
+    queued = {url.removeprefix(site.url) for url in queued if "/articles/" in url}
+    stored = {url.removeprefix(site.url) for (url,) in query(ws, "select p.url from page p join version v on v.page_id = p.id")}
+    assert stored.isdisjoint(queued) and stored | queued == set(paths)  # nothing the worker took is lost to the run
+
+    ws.source(site, name=source_name)  # the next worker of the run, without the delay
+    (row,) = finish([subprocess.Popen([sys.executable, "-m", "crawler", *run], cwd=ws.dir, env=env,
+                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)])
+    assert row["new_version"] == len(queued)
+    assert query(ws, "select count(*) from version") == [(len(paths),)]
+    assert set(article_requests(site).values()) == {1}  # each page fetched once in the run
