@@ -131,8 +131,8 @@ def configure(settings: Settings, run: FrontierRun) -> Settings:
 def hand_back(crawler):
     """How a worker stopping gracefully puts back on its run's queue a request it took and will
     not send (``crawler.crawl.runner.drop_waiting``), so the run's other workers, or the next
-    worker to join it, fetch the page. None for a crawl without a shared frontier."""
-    if not crawler.settings.get("MIRRORWATCH_FRONTIER_RUN") or crawler.engine.scheduler is None:
+    worker to join it, fetch the page. None before the crawl has its scheduler."""
+    if crawler.engine.scheduler is None:
         return None
     return crawler.engine.scheduler.queue.push  # scrapy-redis's queue: no "seen" check, it was seen
 

@@ -50,7 +50,6 @@ class RenderHandler(ScrapyPlaywrightDownloadHandler):
     def __init__(self, crawler) -> None:
         super().__init__(crawler)
         self.attempts: set[asyncio.Task] = set()  # the render attempts under way
-        self.stopped = False
         crawler.signals.connect(self._stop, signal=signals.stopping)
         quiet = AfterTheStop(crawler)
         for name in ("playwright", "asyncio"):
@@ -58,20 +57,19 @@ class RenderHandler(ScrapyPlaywrightDownloadHandler):
 
     async def _download_request_with_retry(self, request: Request, spider: Spider) -> Response:
         # Every attempt passes here, scrapy-playwright's own retries after a closed target too.
-        if self.stopped or not self._crawler.crawling:
+        if not self._crawler.crawling:
             raise StoppedRendering("the crawl is stopping")
         attempt = asyncio.ensure_future(super()._download_request_with_retry(request=request, spider=spider))
         self.attempts.add(attempt)
         try:
             return await attempt
         except asyncio.CancelledError:
-            if self.stopped and attempt.cancelled():
+            if attempt.cancelled() and not self._crawler.crawling:
                 raise StoppedRendering("the crawl stopped while the page was rendering") from None
             raise
         finally:
             self.attempts.discard(attempt)
 
     def _stop(self) -> None:
-        self.stopped = True
         for attempt in self.attempts:
             attempt.cancel()

@@ -88,9 +88,9 @@ class _Process(CrawlerProcess):
                 continue
             hand_back = None
             if crawler.settings.get("MIRRORWATCH_REDIS_URL"):
-                from crawler.crawl.frontier import hand_back  # redis: loaded for a shared frontier only
+                from crawler.crawl import frontier  # redis: loaded for a shared frontier only
 
-                hand_back = hand_back(crawler)
+                hand_back = frontier.hand_back(crawler)
             if dropped := drop_waiting(crawler.engine.downloader, hand_back):
                 crawler.stats.inc_value("mirrorwatch/stop/dropped_waiting", dropped)
                 log.info("stopping: %d requests not sent yet are %s", dropped,

@@ -290,13 +290,14 @@ class ArticleSpider(scrapy.Spider):
         error = blocked = known = None
         if response.status == 200:  # a PDF sent as text/html, a challenge page (a soft 404: the worker's)
             error = not_html(content_type, response.body) or (soft_404(response) if self.renderer else None)
+        if response.status == 200 and error is None:
             # The body an accepted capture stored last is no wall (its markers are searched in 64 KB
             # of every other page), unless a header says so now.
-            known = None if error else self.plan.known_body(url, response.body)
+            known = self.plan.known_body(url, response.body)
             if known and not header(headers, b"cf-mitigated"):
                 self.crawler.stats.inc_value("mirrorwatch/fetch/known_body")
             else:
-                blocked = None if error else block_page(200, listed, response.body)
+                blocked = block_page(200, listed, response.body)
         return PageFetched(
             source=self.source.name,
             url=url,

@@ -50,23 +50,30 @@ def alive(pid: int) -> bool:
         return False
 
 
-@pytest.fixture
-def slow_spa(make_site):
+def spa_site(make_site, articles: int, data_delay: float):
+    """A site of ``articles`` pages built by JavaScript, whose data requests each take
+    ``data_delay`` seconds; and an event set when the first data request arrives."""
     need_chromium()
     site = make_site("spa")
-    for n in range(ARTICLES):
+    for n in range(articles):
         spa_article(site, f"a{n}", f"Article {n}", [f"Report {n}: " + p for p in PARAGRAPHS])
-    site.index(*(f"/articles/a{n}.html" for n in range(ARTICLES)))
-    handler = site.server.httpd.RequestHandlerClass
+    site.index(*(f"/articles/a{n}.html" for n in range(articles)))
+    handler, asked = site.server.httpd.RequestHandlerClass, threading.Event()
 
     class Slow(handler):
         def do_GET(self, head: bool = False) -> None:
             if self.path.startswith("/api/"):
-                time.sleep(JSON_DELAY)
+                asked.set()
+                time.sleep(data_delay)
             super().do_GET(head)
 
     site.server.httpd.RequestHandlerClass = Slow
-    return site
+    return site, asked
+
+
+@pytest.fixture
+def slow_spa(make_site):
+    return spa_site(make_site, ARTICLES, JSON_DELAY)[0]
 
 
 def test_ctrl_c_stops_a_rendered_crawl_promptly_without_chromium_left_or_partial_pages(slow_spa, ws):
@@ -109,21 +116,7 @@ def test_ctrl_c_stops_a_rendered_crawl_promptly_without_chromium_left_or_partial
 def test_a_stop_sent_to_the_crawl_alone_ends_the_renders_in_flight_instead_of_waiting_for_them(make_site, ws):
     """As the scheduler stops a crawl (SIGTERM to it, chromium untouched): renders whose data never
     comes would hold the graceful stop until ``render_timeout``; they are cancelled and store nothing."""
-    need_chromium()
-    site = make_site("spa")
-    for n in range(4):
-        spa_article(site, f"a{n}", f"Article {n}", [f"Report {n}: " + p for p in PARAGRAPHS])
-    site.index(*(f"/articles/a{n}.html" for n in range(4)))
-    handler, asked = site.server.httpd.RequestHandlerClass, threading.Event()
-
-    class Stuck(handler):
-        def do_GET(self, head: bool = False) -> None:
-            if self.path.startswith("/api/"):
-                asked.set()
-                time.sleep(45)
-            super().do_GET(head)
-
-    site.server.httpd.RequestHandlerClass = Stuck
+    site, asked = spa_site(make_site, 4, 45)
     ws.source(site, render="browser", wait_for="article h1", render_timeout=40, render_concurrency=2)
     proc = start_crawl(ws)
     deadline = time.monotonic() + 90

@@ -47,13 +47,16 @@ def source_name(redis_url):
     server.close()
 
 
-def start_workers(ws, name: str, redis_url: str, n: int = 2) -> list[subprocess.Popen]:
+def start_workers(ws, name: str, redis_url: str, n: int = 2, *args: str,
+                  session: bool = False) -> list[subprocess.Popen]:
+    """``args``: more options of ``crawl``; ``session``: each in a process group of its own (to be
+    signalled as a terminal signals it)."""
     env = {**os.environ, "MIRRORWATCH_EXTRACT_WORKERS": "1"}
     for key in ("MIRRORWATCH_DB", "MIRRORWATCH_SOURCES", "MIRRORWATCH_REDIS"):
         env.pop(key, None)
     return [subprocess.Popen([sys.executable, "-m", "crawler", "crawl", name, "--redis", redis_url,
-                              "--format", "json"], cwd=ws.dir, env=env, stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, text=True) for _ in range(n)]
+                              "--format", "json", *args], cwd=ws.dir, env=env, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True, start_new_session=session) for _ in range(n)]
 
 
 def finish(workers: list[subprocess.Popen]) -> list[dict]:
@@ -72,6 +75,15 @@ def finish(workers: list[subprocess.Popen]) -> list[dict]:
     return rows
 
 
+def articles(site, n: int) -> list[str]:
+    """``n`` articles, each with its own first sentence, listed on the site's index; their paths."""
+    paths = [f"/articles/{k}.html" for k in range(n)]
+    site.index(*paths)
+    for k, path in enumerate(paths):
+        site.article(path, f"Article {k}", [f"Article {k} opens with its own sentence number {k}.", *PARAGRAPHS])
+    return paths
+
+
 def article_requests(site) -> Counter:
     return Counter(path for method, path, _ in site.server.requests if path.startswith("/articles/"))
 
@@ -81,10 +93,7 @@ def article_requests(site) -> Counter:
 def test_two_workers_share_a_run_and_the_next_run_refetches(site, ws, redis_url, source_name):
     import redis
 
-    paths = [f"/articles/{n}.html" for n in range(PAGES)]
-    site.index(*paths)
-    for n, path in enumerate(paths):
-        site.article(path, f"Article {n}", [f"Article {n} opens with its own sentence number {n}.", *PARAGRAPHS])
+    paths = articles(site, PAGES)
     # 0.3 s per request (12 s for all): an idle worker looks at the queue every 5 s (Scrapy's heartbeat).
     ws.source(site, name=source_name, download_delay=0.3)
     ws.cli("db", "upgrade")  # migrate once, before the workers start (as the deployment notes say)
@@ -130,18 +139,10 @@ def test_a_worker_stopped_by_ctrl_c_hands_its_waiting_requests_back_to_the_run(s
 
     from tests.crawler.crawl.test_stopping import query, wait_for_captures
 
-    paths = [f"/articles/{n}.html" for n in range(24)]
-    site.index(*paths)
-    for n, path in enumerate(paths):
-        site.article(path, f"Article {n}", [f"Article {n} opens with its own sentence number {n}.", *PARAGRAPHS])
+    paths = articles(site, 24)
     ws.source(site, name=source_name, download_delay=3)  # a dozen requests wait in the downloader
     ws.cli("db", "upgrade")
-    run = ["crawl", source_name, "--redis", redis_url, "--run", "r1", "--format", "json"]
-    env = {**os.environ, "MIRRORWATCH_EXTRACT_WORKERS": "1"}
-    for key in ("MIRRORWATCH_DB", "MIRRORWATCH_SOURCES", "MIRRORWATCH_REDIS"):
-        env.pop(key, None)
-    worker = subprocess.Popen([sys.executable, "-m", "crawler", *run], cwd=ws.dir, env=env, stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True, start_new_session=True)
+    (worker,) = start_workers(ws, source_name, redis_url, 1, "--run", "r1", session=True)
     try:
         wait_for_captures(ws, 1, worker)
         os.killpg(worker.pid, signal.SIGINT)
@@ -161,8 +162,7 @@ def test_a_worker_stopped_by_ctrl_c_hands_its_waiting_requests_back_to_the_run(s
     assert stored.isdisjoint(queued) and stored | queued == set(paths)  # nothing the worker took is lost to the run
 
     ws.source(site, name=source_name)  # the next worker of the run, without the delay
-    (row,) = finish([subprocess.Popen([sys.executable, "-m", "crawler", *run], cwd=ws.dir, env=env,
-                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)])
+    (row,) = finish(start_workers(ws, source_name, redis_url, 1, "--run", "r1"))
     assert row["new_version"] == len(queued)
     assert query(ws, "select count(*) from version") == [(len(paths),)]
     assert set(article_requests(site).values()) == {1}  # each page fetched once in the run

@@ -20,11 +20,15 @@ ARTICLES = 24
 DELAY = 0.6  # seconds the site takes per article
 
 
-@pytest.fixture
-def slow_site(site):
+def articles(site) -> None:
     site.index(*(f"/articles/a{n}.html" for n in range(ARTICLES)))
     for n in range(ARTICLES):
         site.article(f"/articles/a{n}.html", f"Article {n}", [f"Report {n}: " + p for p in PARAGRAPHS])
+
+
+@pytest.fixture
+def slow_site(site):
+    articles(site)
     handler = site.server.httpd.RequestHandlerClass
 
     class Slow(handler):
@@ -97,9 +101,7 @@ def test_a_first_ctrl_c_stops_gracefully_and_the_workers_ignore_it(slow_site, ws
 
 def test_a_ctrl_c_sends_no_more_requests_and_leaves_the_waiting_pages_to_the_next_crawl(site, ws):
     # A polite source: one request per 3 s. The downloader holds a dozen requests waiting for it.
-    site.index(*(f"/articles/a{n}.html" for n in range(ARTICLES)))
-    for n in range(ARTICLES):
-        site.article(f"/articles/a{n}.html", f"Article {n}", [f"Report {n}: " + p for p in PARAGRAPHS])
+    articles(site)
     ws.source(site, download_delay=3)
     proc = start_crawl(ws)
     wait_for_captures(ws, 1, proc)
